@@ -1,0 +1,56 @@
+# Haven: every project verb is a target here. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(PY) -m rasa
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: help install run chat train validate evaluate lint test sync-responses lock clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+install: ## Create .venv (Python 3.10), install locked deps, build the spaCy pipeline
+	@scripts/bootstrap.sh
+
+run: install train ## Install, train if needed, start the assistant and open a local chat
+	@$(PY) -m bot.local_chat
+
+chat: install ## Chat in the terminal (reads stdin line by line when it is not a terminal)
+	@test -n "$$(ls models/*.tar.gz 2>/dev/null)" || $(MAKE) --no-print-directory train
+	@$(PY) -m bot.local_chat
+
+train: install ## Train a model into models/ (skipped when data and config are unchanged)
+	@$(RASA) train --config config.yml --domain domain.yml --data data --out models --quiet
+
+sync-responses: install ## Re-render the urgent replies in domain.yml from resources/
+	@$(PY) -m scripts.sync_urgent_responses
+
+validate: install ## Check training data, stories and the generated responses
+	@$(PY) -m scripts.sync_urgent_responses --check
+	@$(RASA) data validate --domain domain.yml --data data --config config.yml --fail-on-warning
+	@$(RASA) data validate stories --domain domain.yml --data data --config config.yml \
+		--max-history 5 --fail-on-warning
+
+evaluate: install ## 5-fold cross-validation and the held-out set: intent F1 per intent
+	@$(PY) -m scripts.evaluate
+
+lint: install ## Ruff
+	@$(VENV)/bin/ruff check actions bot haven_nlu scripts tests
+	@$(VENV)/bin/ruff format --check actions bot haven_nlu scripts tests
+
+test: install lint validate train ## Install, lint, validate, train once, run every test
+	@$(PY) -m pytest
+
+lock: ## Re-pin constraints.txt from the current .venv after changing requirements
+	@(echo "# Lock file: every package of a working install, for reproducible installs (pip -c)."; \
+	  echo "# Regenerate with \`make lock\` after changing requirements*.txt."; \
+	  $(PY) -m pip freeze --exclude-editable) > constraints.txt
+
+clean: ## Remove trained models, results and logs (keeps .venv)
+	rm -rf models results var/log var/run .pytest_cache

@@ -1,0 +1,1 @@
+"""Haven's channels: the Rasa client, the local stack runner and the local terminal chat."""

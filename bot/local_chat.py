@@ -1,0 +1,109 @@
+"""A terminal chat with Haven through the same path as every channel: the REST channel of a running
+Rasa server, which calls the action server.
+
+Interactive when standard input is a terminal; otherwise it reads one message per line, prints the
+replies after each, and exits (``printf 'hi\\nI want to die\\n' | make chat``). Buttons are shown
+as numbered options; typing the number sends that button.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import secrets
+import sys
+from contextlib import ExitStack
+from typing import List, Optional, TextIO
+
+import httpx
+
+from bot.fallback import offline_reply
+from bot.local_stack import LocalStack
+from bot.rasa_client import DEFAULT_RASA_URL, BotReply, Button, RasaClient
+
+
+def render_replies(replies: List[BotReply]) -> str:
+    """Formats replies for a terminal, buttons as numbered options."""
+    lines: List[str] = []
+    number = 0
+    for reply in replies:
+        if reply.text:
+            lines.append(f"haven> {reply.text}".replace("\n", "\n       "))
+        for button in reply.buttons:
+            number += 1
+            lines.append(f"       [{number}] {button.title}")
+    return "\n".join(lines)
+
+
+def resolve_button_choice(text: str, buttons: List[Button]) -> str:
+    """Returns the payload of the numbered button the user typed, or the text itself."""
+    choice = text.strip()
+    if choice.isdigit() and 1 <= int(choice) <= len(buttons):
+        return buttons[int(choice) - 1].payload
+    return text
+
+
+class LocalChat:
+    """One local conversation: a pseudonymous sender id, and the buttons last shown."""
+
+    def __init__(self, client: RasaClient, out: TextIO = sys.stdout) -> None:
+        self.client = client
+        self.out = out
+        self.sender_id = f"local-{secrets.token_hex(8)}"
+        self.buttons: List[Button] = []
+
+    async def say(self, text: str) -> None:
+        message = resolve_button_choice(text, self.buttons)
+        try:
+            replies = await self.client.send(self.sender_id, message)
+        except httpx.HTTPError:
+            replies = [BotReply(text=offline_reply())]
+        self.buttons = [button for reply in replies for button in reply.buttons]
+        print(render_replies(replies) or f"haven> {offline_reply()}", file=self.out, flush=True)
+
+
+async def _chat(rasa_url: str, stream: TextIO) -> None:
+    interactive = stream.isatty()
+    async with RasaClient(rasa_url) as client:
+        chat = LocalChat(client)
+        if interactive:
+            print("Type a message (or a button number). Ctrl-D or /quit to leave.", flush=True)
+        while True:
+            if interactive:
+                try:
+                    line = input("you> ")
+                except EOFError:
+                    break
+            else:
+                line = stream.readline()
+                if not line:
+                    break
+                line = line.rstrip("\n")
+                print(f"you> {line}", flush=True)
+            if interactive and line.strip() == "/quit":
+                break
+            await chat.say(line)
+
+
+def _rasa_running(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rasa-url", default=None, help="use an already running Rasa server")
+    args = parser.parse_args(argv)
+    with ExitStack() as stack:
+        rasa_url = args.rasa_url or DEFAULT_RASA_URL
+        if not args.rasa_url and not _rasa_running(rasa_url):
+            print("Starting the assistant (about 30 seconds)...", file=sys.stderr, flush=True)
+            stack.enter_context(LocalStack())
+        asyncio.run(_chat(rasa_url, sys.stdin))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

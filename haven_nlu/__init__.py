@@ -1,0 +1,1 @@
+"""Haven's language layer: the blank spaCy pipeline (and, later, custom Rasa NLU components)."""

@@ -1,0 +1,131 @@
+"""Custom actions, run with CollectingDispatcher and real Tracker objects."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.profile import ActionRememberCountry, ActionRememberRole
+
+
+def make_tracker(
+    text: str,
+    intent: str,
+    entities: Optional[List[Dict[str, Any]]] = None,
+    slots: Optional[Dict[str, Any]] = None,
+) -> Tracker:
+    latest_message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.95},
+        "entities": entities or [],
+    }
+    return Tracker(
+        sender_id="test-user",
+        slots={"country": None, "role": None, "platform": None, **(slots or {})},
+        latest_message=latest_message,
+        events=[{"event": "user", "text": text, "parse_data": latest_message}],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def run_action(action: Any, tracker: Tracker) -> List[Dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    assert dispatcher.messages == []
+    return events
+
+
+@pytest.mark.parametrize(
+    ("entity_value", "expected"),
+    [
+        ("United Kingdom", "United Kingdom"),
+        ("england", "United Kingdom"),
+        ("the uk", "United Kingdom"),
+        ("usa", "United States"),
+        ("America", "United States"),
+        ("korea", "South Korea"),
+        ("tw", "Taiwan"),
+        ("Tiawan", "Taiwan"),
+        ("japan", "Japan"),
+        ("brasil", "Brazil"),
+        ("germany", "Germany"),
+    ],
+)
+def test_country_is_stored_by_its_canonical_name(entity_value: str, expected: str) -> None:
+    tracker = make_tracker(
+        f"i live in {entity_value}",
+        "inform_country",
+        entities=[{"entity": "country", "value": entity_value}],
+        slots={"country": entity_value},
+    )
+    assert run_action(ActionRememberCountry(), tracker) == [SlotSet("country", expected)]
+
+
+def test_unknown_country_name_is_cleared_so_the_international_route_is_shown() -> None:
+    tracker = make_tracker(
+        "i live in narnia",
+        "inform_country",
+        entities=[{"entity": "country", "value": "narnia"}],
+        slots={"country": "narnia"},
+    )
+    assert run_action(ActionRememberCountry(), tracker) == [SlotSet("country", None)]
+
+
+def test_country_button_without_a_name_changes_nothing() -> None:
+    tracker = make_tracker("/inform_country", "inform_country")
+    assert run_action(ActionRememberCountry(), tracker) == []
+
+
+def test_new_country_replaces_the_old_one() -> None:
+    tracker = make_tracker(
+        "actually im in japan now",
+        "inform_country",
+        entities=[{"entity": "country", "value": "Japan"}],
+        slots={"country": "Japan"},
+    )
+    assert run_action(ActionRememberCountry(), tracker) == [SlotSet("country", "Japan")]
+
+
+@pytest.mark.parametrize(
+    ("text", "entity_value", "expected"),
+    [
+        ("im a mum", "parent", "parent"),
+        ("i teach year 6", "educator", "educator"),
+        ("social worker here", "professional", "professional"),
+        ("im 13", "13", "youth"),
+        ("14 yo", "youth", "youth"),
+        ("im 16", None, "youth"),
+        ("i am 10 years old", None, "youth"),
+    ],
+)
+def test_role_is_normalised_and_ages_under_18_mean_youth(
+    text: str, entity_value: Optional[str], expected: str
+) -> None:
+    entities = [{"entity": "role", "value": entity_value}] if entity_value else []
+    tracker = make_tracker(text, "inform_role", entities=entities, slots={"role": entity_value})
+    assert run_action(ActionRememberRole(), tracker) == [SlotSet("role", expected)]
+
+
+def test_adult_age_alone_does_not_guess_a_role() -> None:
+    tracker = make_tracker(
+        "im 34", "inform_role", entities=[{"entity": "role", "value": "34"}], slots={"role": "34"}
+    )
+    assert run_action(ActionRememberRole(), tracker) == [SlotSet("role", None)]
+
+
+def test_role_stays_when_nothing_new_is_said() -> None:
+    tracker = make_tracker("thats me", "inform_role", slots={"role": "parent"})
+    assert run_action(ActionRememberRole(), tracker) == [SlotSet("role", "parent")]
+
+
+def test_action_names_follow_the_class_names() -> None:
+    assert ActionRememberCountry().name() == "action_remember_country"
+    assert ActionRememberRole().name() == "action_remember_role"

@@ -1,0 +1,103 @@
+"""Talking to the running assistant over REST, as every channel does: urgent messages get sourced
+numbers in the first reply, and bad input gets a kind answer, never a crash or silence."""
+
+from __future__ import annotations
+
+import json
+from typing import List
+
+import pytest
+
+from actions.directory.contacts import INTERNATIONAL, contacts_for, load_contacts
+from tests.helpers import PROJECT_ROOT, URGENT_INTENTS, load_yaml
+
+MAIN_COUNTRIES = ["Taiwan", "United States", "United Kingdom", "Japan", "South Korea"]
+
+
+def urgent_messages_in_test_stories() -> List[str]:
+    stories = load_yaml(PROJECT_ROOT / "tests" / "test_stories.yml")["stories"]
+    return [
+        step["user"].strip()
+        for story in stories
+        for step in story["steps"]
+        if step.get("intent") in URGENT_INTENTS and "[" not in step["user"]
+    ]
+
+
+URGENT_MESSAGES = urgent_messages_in_test_stories()
+
+
+def choose_country(talk, sender_id: str, country: str) -> None:
+    talk(sender_id, "/inform_country" + json.dumps({"country": country}))
+
+
+def test_there_are_urgent_messages_to_check() -> None:
+    assert len(URGENT_MESSAGES) >= 15
+
+
+@pytest.mark.parametrize("country", MAIN_COUNTRIES)
+def test_each_urgent_message_gets_a_sourced_number_first(talk, sender_id, country: str) -> None:
+    phones = {c.phone for c in load_contacts() if c.country == country and c.phone}
+    for index, message in enumerate(URGENT_MESSAGES):
+        conversation = f"{sender_id}-{index}"
+        choose_country(talk, conversation, country)
+        replies = talk(conversation, message)
+        assert replies, message
+        assert any(phone in replies[0].text for phone in phones), (country, message, replies[0])
+
+
+def test_each_urgent_message_without_a_country_gets_the_international_route(
+    talk, sender_id
+) -> None:
+    directory = contacts_for(load_contacts(), INTERNATIONAL, ["directory"])[0]
+    for index, message in enumerate(URGENT_MESSAGES):
+        replies = talk(f"{sender_id}-{index}", message)
+        assert replies and directory.web in replies[0].text, (message, replies)
+        assert "Taiwan" in [button.title for button in replies[0].buttons]
+
+
+def test_a_country_button_after_a_crisis_shows_that_countrys_numbers(talk, sender_id) -> None:
+    talk(sender_id, "i want to die")
+    replies = talk(sender_id, '/inform_country{"country": "South Korea"}')
+    korean_phones = {c.phone for c in load_contacts() if c.country == "South Korea" and c.phone}
+    assert any(phone in reply.text for reply in replies for phone in korean_phones)
+
+
+def test_answers_change_with_the_role(talk, sender_id) -> None:
+    young = talk(f"{sender_id}-young", "what is grooming")
+    talk(f"{sender_id}-parent", '/inform_role{"role": "parent"}')
+    parent = talk(f"{sender_id}-parent", "what is grooming")
+    assert young[0].text != parent[0].text
+
+
+LONG_STORY = (
+    "so basically this started like two months ago when i joined a new server for a game i play "
+    "and there was this person who was really nice to me and we talked every day. "
+) * 32
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        LONG_STORY[:5000],
+        "😭😭😭",
+        "🙂",
+        "?!?!...",
+        "",
+        "     ",
+        "Hola, necesito ayuda por favor",
+        "Bonjour, je ne sais pas quoi faire",
+        "asdkjh qwpoeiru zmxncb",
+        "a" * 5000,
+    ],
+    ids="5000-chars emoji emoji1 punctuation empty spaces spanish french gibberish 5000-a".split(),
+)
+def test_bad_input_gets_a_kind_reply(talk, sender_id, message: str) -> None:
+    replies = talk(sender_id, message)
+    assert replies and all(reply.text.strip() for reply in replies)
+    assert len(replies[0].text) <= 4096
+
+
+def test_conversation_continues_after_bad_input(talk, sender_id) -> None:
+    talk(sender_id, "😶" * 50)
+    assert talk(sender_id, "hi")[0].text
