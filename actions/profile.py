@@ -52,7 +52,7 @@ class ActionRememberRole(Action):
         domain: Dict[str, Any],
     ) -> List[EventType]:
         # "im 13" may arrive without an extracted entity; the age in the text still counts.
-        candidates = _latest_entity_values(tracker, "role") + [
+        candidates = _latest_entity_values(tracker, "user_role") + [
             tracker.latest_message.get("text"),
             tracker.get_slot("role"),
         ]

@@ -80,8 +80,9 @@ def _country_buttons(countries: List[str], other_title: str) -> List[Dict[str, s
 
 
 def _text(parts: List[Optional[str]]) -> str:
-    """Joins lines, keeping "" as a paragraph break and dropping missing (None) lines."""
-    return "\n".join(part for part in parts if part is not None)
+    """Joins lines with single line breaks: channels split a message at blank lines, and the
+    reassurance and the numbers must arrive together in the first bubble."""
+    return "\n".join(part for part in parts if part)
 
 
 def render_variations(

@@ -109,14 +109,17 @@ def test_new_country_replaces_the_old_one() -> None:
 def test_role_is_normalised_and_ages_under_18_mean_youth(
     text: str, entity_value: Optional[str], expected: str
 ) -> None:
-    entities = [{"entity": "role", "value": entity_value}] if entity_value else []
+    entities = [{"entity": "user_role", "value": entity_value}] if entity_value else []
     tracker = make_tracker(text, "inform_role", entities=entities, slots={"role": entity_value})
     assert run_action(ActionRememberRole(), tracker) == [SlotSet("role", expected)]
 
 
 def test_adult_age_alone_does_not_guess_a_role() -> None:
     tracker = make_tracker(
-        "im 34", "inform_role", entities=[{"entity": "role", "value": "34"}], slots={"role": "34"}
+        "im 34",
+        "inform_role",
+        entities=[{"entity": "user_role", "value": "34"}],
+        slots={"role": "34"},
     )
     assert run_action(ActionRememberRole(), tracker) == [SlotSet("role", None)]
 

@@ -65,7 +65,7 @@ def test_a_country_button_after_a_crisis_shows_that_countrys_numbers(talk, sende
 
 def test_answers_change_with_the_role(talk, sender_id) -> None:
     young = talk(f"{sender_id}-young", "what is grooming")
-    talk(f"{sender_id}-parent", '/inform_role{"role": "parent"}')
+    talk(f"{sender_id}-parent", '/inform_role{"user_role": "parent"}')
     parent = talk(f"{sender_id}-parent", "what is grooming")
     assert young[0].text != parent[0].text
 

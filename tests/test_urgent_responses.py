@@ -24,6 +24,12 @@ def variation_for(response: str, country: str | None) -> dict:
     raise AssertionError(f"{response} has no variation for {country}")
 
 
+@pytest.mark.parametrize("response", URGENT_RESPONSES)
+def test_urgent_reply_is_one_bubble(response: str) -> None:
+    for variation in domain()["responses"][response]:
+        assert "\n\n" not in variation["text"], response
+
+
 def test_domain_is_in_sync_with_the_sourced_contacts() -> None:
     assert sync_urgent_responses.main(["--check"]) == 0
 
@@ -42,7 +48,7 @@ def test_urgent_reply_carries_a_sourced_number_for_the_country(response: str, co
 @pytest.mark.parametrize("response", sorted(URGENT_INTENTS.values()))
 def test_urgent_reply_reassures_before_anything_else(response: str) -> None:
     for country in [None, *MAIN_COUNTRIES]:
-        first_line = variation_for(response, country)["text"].split("\n\n")[0].casefold()
+        first_line = variation_for(response, country)["text"].split("\n")[0].casefold()
         assert any(phrase in first_line for phrase in REASSURANCE), (response, country)
 
 
