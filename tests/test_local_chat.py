@@ -58,3 +58,17 @@ def test_chat_without_rasa_still_gives_emergency_advice() -> None:
     result = run_piped_chat("http://127.0.0.1:9", "I want to die\n")
     assert result.returncode == 0, result.stderr
     assert "emergency number" in result.stdout
+
+
+def test_make_chat_reads_a_pipe_as_the_readme_says() -> None:
+    result = subprocess.run(
+        ["bash", "-c", "printf 'hi\\nI want to die\\n' | make --no-print-directory chat"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=service_environment(),
+        timeout=400,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.count("you> ") == 2
+    assert "emergency number" in result.stdout.split("you> I want to die", 1)[1]
