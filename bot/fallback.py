@@ -3,30 +3,45 @@ emergency advice and sourced helplines, so a child is never left with silence.""
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from typing import List
 
-from actions.directory.contacts import INTERNATIONAL, contacts_for, load_contacts
+from actions.directory.contacts import INTERNATIONAL, ContactsError, contacts_for, load_contacts
+
+logger = logging.getLogger(__name__)
 
 _HEADER = (
     "Sorry, I can't answer properly right now, but help is still here. "
     "If you are in danger right now, call your local emergency number."
 )
+# Used only if the contacts file itself cannot be read: the international directory is the one
+# route that is right for every country.
+_LAST_RESORT = f"{_HEADER}\nFind a free helpline in your country: https://findahelpline.com"
+_KINDS_SHOWN = ["emergency", "child_helpline", "crisis_line"]
 
 
-@lru_cache(maxsize=1)
-def offline_reply() -> str:
-    """Returns the offline message: emergency numbers, child helplines, international route."""
+def _build_offline_reply() -> str:
     contacts = load_contacts()
-    lines: List[str] = [_HEADER, ""]
-    countries = [c.country for c in contacts if c.kind == "emergency"]
+    lines: List[str] = [_HEADER]
+    countries = [c.country for c in contacts if c.country != INTERNATIONAL]
     for country in dict.fromkeys(countries):
-        chosen = contacts_for(contacts, country, ["emergency", "child_helpline"])
+        chosen = contacts_for(contacts, country, _KINDS_SHOWN)
         numbers = ", ".join(f"{c.name} {c.phone}" for c in chosen if c.phone)
         if numbers:
             lines.append(f"• {country}: {numbers}")
     for contact in contacts_for(contacts, INTERNATIONAL, ["directory"])[:1]:
         lines.append(f"• Anywhere: {contact.name} {contact.web}")
-    lines.append("")
     lines.append("Please try your message again in a minute.")
     return "\n".join(lines)
+
+
+@lru_cache(maxsize=1)
+def offline_reply() -> str:
+    """Returns the offline message: emergency numbers, child and crisis lines, the international
+    route. It never raises: a broken contacts file still yields the international route."""
+    try:
+        return _build_offline_reply()
+    except (ContactsError, OSError, ValueError) as error:
+        logger.error("contacts unavailable for the offline reply: %s", type(error).__name__)
+        return _LAST_RESORT

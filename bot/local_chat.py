@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import secrets
 import sys
 from contextlib import ExitStack
@@ -19,7 +20,10 @@ import httpx
 
 from bot.fallback import offline_reply
 from bot.local_stack import LocalStack
-from bot.rasa_client import DEFAULT_RASA_URL, BotReply, Button, RasaClient
+from bot.rasa_client import BotReply, Button, RasaClient
+
+RASA_PORT = int(os.environ.get("HAVEN_RASA_PORT", "5005"))
+ACTIONS_PORT = int(os.environ.get("HAVEN_ACTIONS_PORT", "5055"))
 
 
 def render_replies(replies: List[BotReply]) -> str:
@@ -52,11 +56,13 @@ class LocalChat:
         self.sender_id = f"local-{secrets.token_hex(8)}"
         self.buttons: List[Button] = []
 
-    async def say(self, text: str) -> None:
+    async def send_and_print(self, text: str) -> None:
+        """Sends one line (or the button it names) and prints the replies; when the assistant
+        cannot answer, prints the offline reply with emergency contacts instead of failing."""
         message = resolve_button_choice(text, self.buttons)
         try:
             replies = await self.client.send(self.sender_id, message)
-        except httpx.HTTPError:
+        except (httpx.HTTPError, ValueError):
             replies = [BotReply(text=offline_reply())]
         self.buttons = [button for reply in replies for button in reply.buttons]
         print(render_replies(replies) or f"haven> {offline_reply()}", file=self.out, flush=True)
@@ -82,7 +88,7 @@ async def _chat(rasa_url: str, stream: TextIO) -> None:
                 print(f"you> {line}", flush=True)
             if interactive and line.strip() == "/quit":
                 break
-            await chat.say(line)
+            await chat.send_and_print(line)
 
 
 def _rasa_running(url: str) -> bool:
@@ -96,11 +102,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rasa-url", default=None, help="use an already running Rasa server")
     args = parser.parse_args(argv)
-    with ExitStack() as stack:
-        rasa_url = args.rasa_url or DEFAULT_RASA_URL
+    stack = LocalStack(rasa_port=RASA_PORT, actions_port=ACTIONS_PORT)
+    rasa_url = args.rasa_url or stack.rasa_url
+    with ExitStack() as cleanup:
         if not args.rasa_url and not _rasa_running(rasa_url):
             print("Starting the assistant (about 30 seconds)...", file=sys.stderr, flush=True)
-            stack.enter_context(LocalStack())
+            try:
+                cleanup.enter_context(stack)
+            except (RuntimeError, TimeoutError, OSError) as error:
+                # Still chat: every message then gets the offline reply with emergency contacts.
+                print(f"The assistant could not start ({error}).", file=sys.stderr, flush=True)
         asyncio.run(_chat(rasa_url, sys.stdin))
     return 0
 

@@ -9,17 +9,18 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import IO, List, Optional
+from typing import IO, Dict, List, Optional
 
 import httpx
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from actions.paths import PROJECT_ROOT
+
 RUN_DIR = PROJECT_ROOT / "var" / "run"
 LOG_DIR = PROJECT_ROOT / "var" / "log"
 LOOPBACK = "127.0.0.1"
 
 
-def service_environment() -> dict:
+def service_environment() -> Dict[str, str]:
     """Environment for every Haven process: no telemetry, loopback only, quiet TensorFlow."""
     env = dict(os.environ)
     env.update(
@@ -85,7 +86,7 @@ class LocalStack:
 
     def _spawn(self, name: str, args: List[str]) -> subprocess.Popen:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
-        log = open(LOG_DIR / f"{name}.log", "ab")
+        log = open(LOG_DIR / f"{name}.log", "wb")  # one log per start, easy to read
         self._logs.append(log)
         process = subprocess.Popen(
             args,
@@ -136,6 +137,7 @@ class LocalStack:
         _wait_until_up(f"{self.rasa_url}/", self.rasa_process, "Rasa", timeout)
 
     def start(self) -> LocalStack:
+        """Starts the action server, then Rasa, and returns once both answer."""
         self.start_actions()
         self.start_rasa()
         return self
@@ -156,6 +158,7 @@ class LocalStack:
         self._terminate(self.actions_process)
 
     def stop(self) -> None:
+        """Stops every process this stack started and closes their logs."""
         for process in reversed(self._processes):
             self._terminate(process)
         for log in self._logs:

@@ -49,19 +49,12 @@ class RasaClient:
         self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout)
 
     async def send(self, sender_id: str, text: str) -> List[BotReply]:
+        """Posts one message for a conversation; raises httpx.HTTPError when Rasa fails."""
         response = await self._client.post(
             REST_WEBHOOK_PATH, json={"sender": sender_id, "message": text}
         )
         response.raise_for_status()
         return parse_replies(response.json())
-
-    async def is_ready(self) -> bool:
-        """True once Rasa answers on its root endpoint (the model is loaded by then)."""
-        try:
-            response = await self._client.get("/")
-        except httpx.HTTPError:
-            return False
-        return response.status_code == 200
 
     async def close(self) -> None:
         await self._client.aclose()

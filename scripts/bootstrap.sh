@@ -37,7 +37,7 @@ fi
 
 stamp_key=$(cat requirements.txt requirements-dev.txt constraints.txt haven_nlu/spacy_pipeline.py | sha256sum | cut -c1-16)
 stamp=".venv/.haven-installed-$stamp_key"
-if [ ! -f "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ ! -f var/spacy/en_haven/meta.json ]; then
   echo "Installing pinned dependencies (first run takes a few minutes)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check "pip==24.0"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check \

@@ -4,28 +4,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 from actions.paths import PROJECT_ROOT
-from bot.local_stack import service_environment
+from scripts.rasa_cli import latest_model, run_rasa
 
 RESULTS_DIR = PROJECT_ROOT / "results"
 HOLDOUT = PROJECT_ROOT / "tests" / "nlu_holdout.yml"
-
-
-def rasa(*args: str) -> None:
-    command = [sys.executable, "-m", "rasa", *args]
-    subprocess.run(command, cwd=PROJECT_ROOT, env=service_environment(), check=True)
-
-
-def latest_model() -> Path:
-    models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    if not models:
-        raise SystemExit("no model in models/: run `make train` first")
-    return models[-1]
 
 
 def intent_table(report: Dict[str, Dict], title: str) -> str:
@@ -46,25 +32,24 @@ def intent_table(report: Dict[str, Dict], title: str) -> str:
     return "\n".join(rows)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def evaluate(*args: str) -> None:
+    """Runs one `rasa test nlu` with its output on the terminal; stops on failure."""
+    if run_rasa("test", "nlu", *args, capture=False).returncode != 0:
+        raise SystemExit("rasa test nlu failed")
+
+
+def main() -> int:
     cross_validation = RESULTS_DIR / "cross_validation"
     holdout = RESULTS_DIR / "holdout"
-    rasa(
-        "test",
-        "nlu",
-        "--cross-validation",
-        "--folds",
-        "5",
-        "--nlu",
-        "data/nlu",
-        "--config",
-        "config.yml",
+    model = latest_model()
+    if model is None:
+        raise SystemExit("no model in models/: run `make train` first")
+    evaluate(
+        *"--cross-validation --folds 5 --nlu data/nlu --config config.yml".split(),
         "--out",
         str(cross_validation),
     )
-    rasa(
-        "test", "nlu", "--model", str(latest_model()), "--nlu", str(HOLDOUT), "--out", str(holdout)
-    )
+    evaluate("--model", str(model), "--nlu", str(HOLDOUT), "--out", str(holdout))
     for directory, title in (
         (cross_validation, "5-fold cross-validation (test folds)"),
         (holdout, "held-out set (tests/nlu_holdout.yml)"),

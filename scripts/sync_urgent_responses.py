@@ -33,21 +33,47 @@ CROSS_BORDER_KINDS = ("image_takedown", "csam_report")
 
 
 def format_contact(contact: Contact) -> str:
-    """One line a child can act on: name, how to reach it, when, and whether it is free."""
+    """One line a child can act on: name, how to reach it, when, and whether it is free.
+    Reporting and takedown routes keep their web address even with a phone: the form is the
+    action. The note follows a dash so a trailing full stop never sticks to a link."""
     ways: List[str] = []
-    if contact.phone:
-        ways.append(f"call {contact.phone}")
-    if contact.sms:
-        ways.append(f"text {contact.sms}")
-    if contact.web and not contact.phone:
+    if contact.phone and contact.sms == contact.phone:
+        ways.append(f"call or text {contact.phone}")
+    else:
+        ways.extend(
+            f"{verb} {number}"
+            for verb, number in (("call", contact.phone), ("text", contact.sms))
+            if number
+        )
+    if contact.web and (not contact.phone or contact.kind in CROSS_BORDER_KINDS):
         ways.append(contact.web)
     details = [d for d in (contact.hours, "free" if contact.free else None) if d]
     line = f"• {contact.name}: {' or '.join(ways)}"
     if details:
         line += f" ({', '.join(details)})"
     if contact.note:
-        line += f". {contact.note}"
+        line += f" – {contact.note}"
     return line
+
+
+def format_emergency(contacts: List[Contact]) -> str:
+    """All emergency numbers on one line: police for danger, an ambulance for an injury or an
+    overdose. A child should not have to guess which one."""
+    phones = [c for c in contacts if c.phone]
+    if len(phones) == 1:
+        return f"• Emergency: call {phones[0].phone}"
+    return "• Emergency: call " + " or ".join(f"{c.phone} ({c.name.lower()})" for c in phones)
+
+
+def render_contacts(contacts: List[Contact], chosen: List[Contact]) -> List[str]:
+    """Lines for the chosen contacts; the emergency kind expands to every emergency number."""
+    lines: List[str] = []
+    for contact in chosen:
+        if contact.kind == "emergency" and contact.country != INTERNATIONAL:
+            lines.append(format_emergency(contacts_for(contacts, contact.country, ["emergency"])))
+        else:
+            lines.append(format_contact(contact))
+    return lines
 
 
 def first_of_each_kind(contacts: List[Contact], country: str, kinds: List[str]) -> List[Contact]:
@@ -70,9 +96,18 @@ def international_kinds(kinds: List[str]) -> List[str]:
     return cross_border
 
 
+def escape_braces(payload: str) -> str:
+    """Doubles braces so Rasa's response interpolation sends them literally instead of reading
+    them as slot placeholders (which also logs the conversation's slot values as an error)."""
+    return payload.replace("{", "{{").replace("}", "}}")
+
+
 def _country_buttons(countries: List[str], other_title: str) -> List[Dict[str, str]]:
     buttons = [
-        {"title": country, "payload": "/inform_country" + json.dumps({"country": country})}
+        {
+            "title": country,
+            "payload": "/inform_country" + escape_braces(json.dumps({"country": country})),
+        }
         for country in countries
     ]
     buttons.append({"title": other_title, "payload": "/inform_country"})
@@ -91,22 +126,25 @@ def render_variations(
     """Returns one variation per covered country plus the international default."""
     variations: List[Dict[str, Any]] = []
     limit = settings["limit"]
+    display_names = settings.get("display_names", {})
     for country in covered_countries(contacts):
         chosen = first_of_each_kind(contacts, country, spec["kinds"])[:limit]
         if not chosen:
-            continue
-        intro = spec["intro"].replace("{country}", country)
-        text = _text([intro, ""] + [format_contact(c) for c in chosen])
+            chosen = first_of_each_kind(contacts, country, settings["fallback_kinds"])[:limit]
+        if not chosen:
+            raise ValueError(f"{name}: {country} has no contact of {spec['kinds']} or fallbacks")
+        intro = spec["intro"].replace("{country}", display_names.get(country, country))
+        text = _text([intro] + render_contacts(contacts, chosen))
         variations.append(
             {"condition": [{"type": "slot", "name": "country", "value": country}], "text": text}
         )
     international = settings["international"]
     chosen = first_of_each_kind(contacts, INTERNATIONAL, international_kinds(spec["kinds"]))[:limit]
-    intro = spec["intro"].replace("{country}", "your country")
+    intro = spec.get("intro_unknown_country", spec["intro"])
     text = _text(
-        [intro, "", international["emergency_line"]]
-        + [format_contact(c) for c in chosen]
-        + ["", international["country_question"]]
+        [intro, international["emergency_line"]]
+        + render_contacts(contacts, chosen)
+        + [international["country_question"]]
     )
     default = {
         "text": text,

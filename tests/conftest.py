@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import Callable, Iterator, List
@@ -12,38 +10,26 @@ from typing import Callable, Iterator, List
 import httpx
 import pytest
 
-from bot.local_stack import LocalStack, service_environment
-from bot.rasa_client import BotReply, parse_replies
+from bot.local_stack import LocalStack
+from bot.rasa_client import REST_WEBHOOK_PATH, BotReply, parse_replies
+from scripts.rasa_cli import MODELS_DIR, latest_model, run_rasa
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MODELS_DIR = PROJECT_ROOT / "models"
 TEST_RASA_PORT = int(os.environ.get("HAVEN_TEST_RASA_PORT", "5105"))
 TEST_ACTIONS_PORT = int(os.environ.get("HAVEN_TEST_ACTIONS_PORT", "5155"))
 
 Talk = Callable[[str, str], List[BotReply]]
 
 
-def run_rasa(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
-    """Runs the Rasa CLI from the project root with the project's environment."""
-    return subprocess.run(
-        [sys.executable, "-m", "rasa", *args],
-        cwd=PROJECT_ROOT,
-        env=service_environment(),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """The newest model in models/; `make test` trains it just before pytest, once."""
-    models = sorted(MODELS_DIR.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    if not models:
-        result = run_rasa("train", "--out", str(MODELS_DIR), "--quiet")
+    model = latest_model()
+    if model is None:
+        result = run_rasa("train", "--out", str(MODELS_DIR), "--quiet", timeout=900)
         assert result.returncode == 0, result.stderr[-3000:]
-        models = sorted(MODELS_DIR.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    return models[-1]
+        model = latest_model()
+    assert model is not None
+    return model
 
 
 @pytest.fixture(scope="session")
@@ -61,9 +47,7 @@ def talk(assistant: LocalStack) -> Iterator[Talk]:
     client = httpx.Client(base_url=assistant.rasa_url, timeout=60)
 
     def send(sender_id: str, text: str) -> List[BotReply]:
-        response = client.post(
-            "/webhooks/rest/webhook", json={"sender": sender_id, "message": text}
-        )
+        response = client.post(REST_WEBHOOK_PATH, json={"sender": sender_id, "message": text})
         response.raise_for_status()
         return parse_replies(response.json())
 

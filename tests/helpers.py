@@ -8,7 +8,8 @@ from typing import Any, Dict, Iterator, List, Tuple
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from actions.paths import PROJECT_ROOT
+
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"
 _ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]+\)|\{[^}]+\})")
 

@@ -88,8 +88,8 @@ def test_new_country_replaces_the_old_one() -> None:
     tracker = make_tracker(
         "actually im in japan now",
         "inform_country",
-        entities=[{"entity": "country", "value": "Japan"}],
-        slots={"country": "Japan"},
+        entities=[{"entity": "country", "value": "japan"}],
+        slots={"country": "Taiwan"},
     )
     assert run_action(ActionRememberCountry(), tracker) == [SlotSet("country", "Japan")]
 
@@ -132,3 +132,17 @@ def test_role_stays_when_nothing_new_is_said() -> None:
 def test_action_names_follow_the_class_names() -> None:
     assert ActionRememberCountry().name() == "action_remember_country"
     assert ActionRememberRole().name() == "action_remember_role"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my daughter is 13",
+        "im a mum of a 13 year old",
+        "i was 12 then, now im 19",
+        "i teach year 6",
+    ],
+)
+def test_an_age_that_is_not_the_writers_does_not_make_them_a_child(text: str) -> None:
+    tracker = make_tracker(text, "inform_role")
+    assert run_action(ActionRememberRole(), tracker) == []

@@ -8,10 +8,15 @@ from typing import List
 
 import pytest
 
-from actions.directory.contacts import INTERNATIONAL, contacts_for, load_contacts
+from actions.directory.contacts import (
+    INTERNATIONAL,
+    contacts_for,
+    covered_countries,
+    load_contacts,
+)
 from tests.helpers import PROJECT_ROOT, URGENT_INTENTS, load_yaml
 
-MAIN_COUNTRIES = ["Taiwan", "United States", "United Kingdom", "Japan", "South Korea"]
+MAIN_COUNTRIES = covered_countries(load_contacts())
 
 
 def urgent_messages_in_test_stories() -> List[str]:
@@ -53,7 +58,8 @@ def test_each_urgent_message_without_a_country_gets_the_international_route(
     for index, message in enumerate(URGENT_MESSAGES):
         replies = talk(f"{sender_id}-{index}", message)
         assert replies and directory.web in replies[0].text, (message, replies)
-        assert "Taiwan" in [button.title for button in replies[0].buttons]
+        payloads = {button.title: button.payload for button in replies[0].buttons}
+        assert payloads["Taiwan"] == '/inform_country{"country": "Taiwan"}'
 
 
 def test_a_country_button_after_a_crisis_shows_that_countrys_numbers(talk, sender_id) -> None:
@@ -101,3 +107,15 @@ def test_bad_input_gets_a_kind_reply(talk, sender_id, message: str) -> None:
 def test_conversation_continues_after_bad_input(talk, sender_id) -> None:
     talk(sender_id, "😶" * 50)
     assert talk(sender_id, "hi")[0].text
+
+
+def test_urgent_replies_do_not_need_the_action_server(assistant, talk, sender_id) -> None:
+    assistant.stop_actions()
+    try:
+        replies = talk(sender_id, "i want to kill myself")
+        assert replies and "local emergency number" in replies[0].text
+        replies = talk(sender_id, '/inform_country{"country": "United Kingdom"}')
+        uk_phones = {c.phone for c in load_contacts() if c.country == "United Kingdom" and c.phone}
+        assert any(phone in reply.text for reply in replies for phone in uk_phones)
+    finally:
+        assistant.start_actions()

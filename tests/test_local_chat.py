@@ -43,32 +43,38 @@ def run_piped_chat(rasa_url: str, lines: str) -> subprocess.CompletedProcess:
     )
 
 
+OFFLINE_MARKER = "can't answer properly right now"
+CRISIS_REPLY_MARKER = "You did the right thing reaching out"
+
+
 def test_piped_chat_prints_replies_after_each_line_and_exits(assistant) -> None:
     result = run_piped_chat(assistant.rasa_url, "hi\nI want to die\n1\n\n😭\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
+    assert OFFLINE_MARKER not in out
     assert out.count("you> ") == 5
-    assert out.index("you> hi") < out.index("haven>") < out.index("you> I want to die")
-    assert "[1]" in out
-    after_crisis = out.split("you> I want to die", 1)[1]
-    assert "haven>" in after_crisis.split("you> 1", 1)[0]
+    assert out.index("you> hi") < out.index("haven> Hi") < out.index("you> I want to die")
+    after_crisis = out.split("you> I want to die", 1)[1].split("you> 1", 1)[0]
+    assert CRISIS_REPLY_MARKER in after_crisis and "[1] Taiwan" in after_crisis
 
 
 def test_chat_without_rasa_still_gives_emergency_advice() -> None:
     result = run_piped_chat("http://127.0.0.1:9", "I want to die\n")
     assert result.returncode == 0, result.stderr
-    assert "emergency number" in result.stdout
+    assert OFFLINE_MARKER in result.stdout and "emergency number" in result.stdout
 
 
 def test_make_chat_reads_a_pipe_as_the_readme_says() -> None:
+    # Its own ports, so it neither clashes with nor reuses a developer's running assistant.
+    env = {**service_environment(), "HAVEN_RASA_PORT": "5205", "HAVEN_ACTIONS_PORT": "5255"}
     result = subprocess.run(
         ["bash", "-c", "printf 'hi\\nI want to die\\n' | make --no-print-directory chat"],
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,
-        env=service_environment(),
+        env=env,
         timeout=400,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.count("you> ") == 2
-    assert "emergency number" in result.stdout.split("you> I want to die", 1)[1]
+    assert result.stdout.count("you> ") == 2 and OFFLINE_MARKER not in result.stdout
+    assert CRISIS_REPLY_MARKER in result.stdout.split("you> I want to die", 1)[1]

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from actions.directory.contacts import INTERNATIONAL, contacts_for, load_contacts
+from actions.directory.contacts import (
+    INTERNATIONAL,
+    contacts_for,
+    covered_countries,
+    load_contacts,
+)
 from scripts import sync_urgent_responses
 from tests.helpers import URGENT_INTENTS, domain
 
-MAIN_COUNTRIES = ["Taiwan", "United States", "United Kingdom", "Japan", "South Korea"]
+MAIN_COUNTRIES = covered_countries(load_contacts())
 URGENT_RESPONSES = sorted(set(URGENT_INTENTS.values()) | {"utter_urgent_help"})
+GENERATED_RESPONSES = URGENT_RESPONSES + ["utter_urgent_csam", "utter_country_contacts"]
 NEEDS_EMERGENCY_NUMBER = {"utter_urgent_self_harm", "utter_urgent_danger", "utter_urgent_abuse"}
 REASSURANCE = ("not your fault", "right thing", "not to blame", "brave")
 
@@ -24,7 +30,7 @@ def variation_for(response: str, country: str | None) -> dict:
     raise AssertionError(f"{response} has no variation for {country}")
 
 
-@pytest.mark.parametrize("response", URGENT_RESPONSES)
+@pytest.mark.parametrize("response", GENERATED_RESPONSES)
 def test_urgent_reply_is_one_bubble(response: str) -> None:
     for variation in domain()["responses"][response]:
         assert "\n\n" not in variation["text"], response
@@ -34,7 +40,7 @@ def test_domain_is_in_sync_with_the_sourced_contacts() -> None:
     assert sync_urgent_responses.main(["--check"]) == 0
 
 
-@pytest.mark.parametrize("response", URGENT_RESPONSES)
+@pytest.mark.parametrize("response", GENERATED_RESPONSES)
 @pytest.mark.parametrize("country", MAIN_COUNTRIES)
 def test_urgent_reply_carries_a_sourced_number_for_the_country(response: str, country: str) -> None:
     text = variation_for(response, country)["text"]
@@ -52,7 +58,7 @@ def test_urgent_reply_reassures_before_anything_else(response: str) -> None:
         assert any(phrase in first_line for phrase in REASSURANCE), (response, country)
 
 
-@pytest.mark.parametrize("response", URGENT_RESPONSES)
+@pytest.mark.parametrize("response", GENERATED_RESPONSES)
 def test_unknown_country_gets_the_international_route_and_a_country_picker(response: str) -> None:
     variation = variation_for(response, None)
     directory = contacts_for(load_contacts(), INTERNATIONAL, ["directory"])[0]
@@ -60,3 +66,15 @@ def test_unknown_country_gets_the_international_route_and_a_country_picker(respo
     assert "local emergency number" in variation["text"]
     titles = [button["title"] for button in variation["buttons"]]
     assert set(MAIN_COUNTRIES) <= set(titles)
+
+
+@pytest.mark.parametrize("response", GENERATED_RESPONSES)
+@pytest.mark.parametrize("country", MAIN_COUNTRIES)
+def test_urgent_reply_offers_a_line_open_around_the_clock(response: str, country: str) -> None:
+    text = variation_for(response, country)["text"]
+    around_the_clock = [
+        c
+        for c in load_contacts()
+        if c.country == country and c.phone and c.hours and "24" in c.hours
+    ]
+    assert any(c.phone in text for c in around_the_clock), (response, country)

@@ -25,6 +25,7 @@ KINDS = (
     "runaway_shelter",
     "csam_report",
     "image_takedown",
+    "parent_support",
     "directory",
 )
 _PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 \-]{1,18}[0-9]$|^[0-9]{3,4}$|^#[0-9]{4}$")
@@ -65,28 +66,39 @@ def _require(entry: Dict[str, Any], field: str, where: str) -> Any:
 def _parse_entry(entry: Dict[str, Any], where: str, today: dt.date) -> Contact:
     contact_id = _require(entry, "id", where)
     where = f"{where} (id {contact_id})"
+    for field in ("country", "name"):
+        _require(entry, field, where)
     kind = _require(entry, "kind", where)
     if kind not in KINDS:
         raise ContactsError(f"{where}: field 'kind' is {kind!r}, expected one of {KINDS}")
+    # Some official pages are only served over http; the page is what matters, not the scheme.
     source = str(_require(entry, "source", where))
-    if not source.startswith("https://"):
-        raise ContactsError(f"{where}: field 'source' must be an https URL")
+    if not source.startswith(("https://", "http://")):
+        raise ContactsError(f"{where}: field 'source' must be an http(s) URL")
     checked = _require(entry, "checked", where)
+    if isinstance(checked, dt.datetime):
+        checked = checked.date()
     if not isinstance(checked, dt.date):
         raise ContactsError(f"{where}: field 'checked' must be a date (YYYY-MM-DD)")
     if checked > today:
         raise ContactsError(f"{where}: field 'checked' is in the future ({checked})")
-    phone = entry.get("phone")
-    if phone is not None and not _PHONE_PATTERN.match(str(phone)):
-        raise ContactsError(f"{where}: field 'phone' {phone!r} is not a dialable number")
-    if not (phone or entry.get("web") or entry.get("sms")):
+    for field in ("phone", "sms"):
+        number = entry.get(field)
+        if number is not None and not _PHONE_PATTERN.match(str(number)):
+            raise ContactsError(f"{where}: field '{field}' {number!r} is not a dialable number")
+    web = entry.get("web")
+    if web is not None and not str(web).startswith("https://"):
+        raise ContactsError(f"{where}: field 'web' must be an https URL a child can open")
+    if not (entry.get("phone") or web or entry.get("sms")):
         raise ContactsError(f"{where}: needs at least one of phone, sms or web")
     known = set(Contact.__dataclass_fields__)
     unknown = set(entry) - known
     if unknown:
         raise ContactsError(f"{where}: unknown field(s) {sorted(unknown)}")
     values = {key: entry.get(key) for key in known if key in entry}
-    values["phone"] = str(phone) if phone is not None else None
+    values["checked"] = checked
+    for field in ("phone", "sms"):
+        values[field] = str(entry[field]) if entry.get(field) is not None else None
     return Contact(**values)
 
 
