@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -12,8 +12,12 @@ from actions.countries import canonical_country
 from actions.roles import role_from_values
 
 
-def _latest_entity_values(tracker: Tracker, entity: str) -> List[Any]:
-    return list(tracker.get_latest_entity_values(entity))
+def remember(tracker: Tracker, slot: str, value: Optional[str]) -> List[EventType]:
+    """Stores a recognised value; clears a value that could not be recognised, because a wrong
+    country or role is worse than none (the default answers are the safe ones)."""
+    if value:
+        return [SlotSet(slot, value)]
+    return [SlotSet(slot, None)] if tracker.get_slot(slot) else []
 
 
 class ActionRememberCountry(Action):
@@ -28,14 +32,9 @@ class ActionRememberCountry(Action):
         tracker: Tracker,
         domain: Dict[str, Any],
     ) -> List[EventType]:
-        candidates = _latest_entity_values(tracker, "country") + [tracker.get_slot("country")]
-        for candidate in candidates:
-            country = canonical_country(candidate)
-            if country:
-                return [SlotSet("country", country)]
-        # An unrecognised name must not stick: the international route is safer than a
-        # wrong country's numbers.
-        return [SlotSet("country", None)] if tracker.get_slot("country") else []
+        candidates = [*tracker.get_latest_entity_values("country"), tracker.get_slot("country")]
+        country = next(filter(None, map(canonical_country, candidates)), None)
+        return remember(tracker, "country", country)
 
 
 class ActionRememberRole(Action):
@@ -52,11 +51,9 @@ class ActionRememberRole(Action):
         domain: Dict[str, Any],
     ) -> List[EventType]:
         # "im 13" may arrive without an extracted entity; the age in the text still counts.
-        candidates = _latest_entity_values(tracker, "user_role") + [
+        candidates = [
+            *tracker.get_latest_entity_values("user_role"),
             tracker.latest_message.get("text"),
             tracker.get_slot("role"),
         ]
-        role = role_from_values(candidates)
-        if role:
-            return [SlotSet("role", role)]
-        return [SlotSet("role", None)] if tracker.get_slot("role") else []
+        return remember(tracker, "role", role_from_values(candidates))

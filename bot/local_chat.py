@@ -19,7 +19,7 @@ from typing import List, Optional, TextIO
 import httpx
 
 from bot.fallback import offline_reply
-from bot.local_stack import LocalStack
+from bot.local_stack import LocalStack, answers
 from bot.rasa_client import BotReply, Button, RasaClient
 
 RASA_PORT = int(os.environ.get("HAVEN_RASA_PORT", "5005"))
@@ -91,13 +91,6 @@ async def _chat(rasa_url: str, stream: TextIO) -> None:
             await chat.send_and_print(line)
 
 
-def _rasa_running(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rasa-url", default=None, help="use an already running Rasa server")
@@ -105,7 +98,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     stack = LocalStack(rasa_port=RASA_PORT, actions_port=ACTIONS_PORT)
     rasa_url = args.rasa_url or stack.rasa_url
     with ExitStack() as cleanup:
-        if not args.rasa_url and not _rasa_running(rasa_url):
+        if not args.rasa_url and not answers(f"{rasa_url}/"):
             print("Starting the assistant (about 30 seconds)...", file=sys.stderr, flush=True)
             try:
                 cleanup.enter_context(stack)

@@ -33,16 +33,21 @@ def service_environment() -> Dict[str, str]:
     return env
 
 
+def answers(url: str) -> bool:
+    """True when a server answers the URL with 200 (Rasa answers its root once the model is in)."""
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 def _wait_until_up(url: str, process: subprocess.Popen, name: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{name} exited with code {process.returncode}; see {LOG_DIR}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
+        if answers(url):
+            return
         time.sleep(0.5)
     raise TimeoutError(f"{name} did not answer on {url} within {timeout:.0f}s; see {LOG_DIR}")
 

@@ -8,6 +8,7 @@ from typing import Any, Dict, Iterator, List, Tuple
 
 import yaml
 
+from actions.directory.contacts import covered_countries, load_contacts
 from actions.paths import PROJECT_ROOT
 
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"
@@ -32,6 +33,11 @@ URGENT_INTENTS = {
     "ask_shelter": "utter_urgent_shelter",
     "feeling_distressed": "utter_urgent_distress",
 }
+
+
+def covered_countries_now() -> List[str]:
+    """Every country the sourced contacts cover: urgent replies must work for each of them."""
+    return covered_countries(load_contacts())
 
 
 def load_yaml(path: Path) -> Any:

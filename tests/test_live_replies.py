@@ -11,12 +11,11 @@ import pytest
 from actions.directory.contacts import (
     INTERNATIONAL,
     contacts_for,
-    covered_countries,
     load_contacts,
 )
-from tests.helpers import PROJECT_ROOT, URGENT_INTENTS, load_yaml
+from tests.helpers import PROJECT_ROOT, URGENT_INTENTS, covered_countries_now, load_yaml
 
-MAIN_COUNTRIES = covered_countries(load_contacts())
+MAIN_COUNTRIES = covered_countries_now()
 
 
 def urgent_messages_in_test_stories() -> List[str]:

@@ -8,13 +8,12 @@ import pytest
 from actions.directory.contacts import (
     INTERNATIONAL,
     contacts_for,
-    covered_countries,
     load_contacts,
 )
 from scripts import sync_urgent_responses
-from tests.helpers import URGENT_INTENTS, domain
+from tests.helpers import URGENT_INTENTS, covered_countries_now, domain
 
-MAIN_COUNTRIES = covered_countries(load_contacts())
+MAIN_COUNTRIES = covered_countries_now()
 URGENT_RESPONSES = sorted(set(URGENT_INTENTS.values()) | {"utter_urgent_help"})
 GENERATED_RESPONSES = URGENT_RESPONSES + ["utter_urgent_csam", "utter_country_contacts"]
 NEEDS_EMERGENCY_NUMBER = {"utter_urgent_self_harm", "utter_urgent_danger", "utter_urgent_abuse"}
