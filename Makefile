@@ -10,7 +10,8 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install run chat train validate evaluate lint test sync-responses lock clean
+.PHONY: help install run chat train validate evaluate lint test sync-responses check-resources \
+	purge lock clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -31,6 +32,12 @@ train: install ## Train a model into models/ (skipped when data and config are u
 sync-responses: install ## Re-render the urgent replies in domain.yml from resources/
 	@$(PY) -m scripts.sync_urgent_responses
 
+check-resources: install ## Validate a resource directory (DIR=..., default the shipped one) and show what each country and topic resolves to
+	@$(PY) -m actions.directory.check $(if $(DIR),--dir $(DIR))
+
+purge: install ## Delete stored conversations older than HAVEN_RETENTION_DAYS (default 30)
+	@$(PY) -m haven_privacy.retention purge
+
 validate: install ## Check training data, stories and the generated responses
 	@$(PY) -m scripts.sync_urgent_responses --check
 	@$(RASA) data validate --domain domain.yml --data data --config config.yml --fail-on-warning
@@ -41,8 +48,8 @@ evaluate: install ## 5-fold cross-validation and the held-out set: intent F1 per
 	@$(PY) -m scripts.evaluate
 
 lint: install ## Ruff
-	@$(VENV)/bin/ruff check actions bot haven_nlu scripts tests
-	@$(VENV)/bin/ruff format --check actions bot haven_nlu scripts tests
+	@$(VENV)/bin/ruff check actions bot haven_nlu haven_privacy scripts tests
+	@$(VENV)/bin/ruff format --check actions bot haven_nlu haven_privacy scripts tests
 
 test: install lint validate train ## Install, lint, validate, train once, run every test
 	@$(PY) -m pytest

@@ -50,3 +50,27 @@ def canonical_country(text: Optional[str]) -> Optional[str]:
             return table[swapped]
     close = difflib.get_close_matches(key, list(table), n=1, cutoff=_FUZZY_CUTOFF)
     return table[close[0]] if close else None
+
+
+def all_country_names() -> List[str]:
+    """Every canonical country name, the only spellings the resource directory accepts."""
+    return sorted(set(_lookup_table().values()))
+
+
+# Telegram's language_code is a hint only: it orders the country picker, it never sets the
+# country (a child in Leeds may use a Japanese phone), and it is never stored.
+_LANGUAGE_HINTS = {
+    "zh-tw": "Taiwan",
+    "zh-hant": "Taiwan",
+    "ja": "Japan",
+    "ko": "South Korea",
+    "en-gb": "United Kingdom",
+    "en-us": "United States",
+}
+
+
+def country_hint(language_code: Optional[str]) -> Optional[str]:
+    """The country a language tag suggests, if any ("ko" → South Korea)."""
+    if not language_code or not isinstance(language_code, str):
+        return None
+    return _LANGUAGE_HINTS.get(language_code.strip().lower().replace("_", "-"))

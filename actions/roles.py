@@ -7,6 +7,8 @@ import re
 from typing import Iterable, Optional
 
 ROLES = ("youth", "parent", "educator", "professional")
+# Readers who get the detailed, adult wording and adult services.
+ADULT_ROLES = ("parent", "educator", "professional")
 _YOUNGEST_USER_AGE = 5
 _ADULT_AGE = 18
 # A message that is only a self-stated age: "13", "im 13", "i am 14 years old", "12 y/o", "age 15".

@@ -7,7 +7,9 @@ import logging
 from functools import lru_cache
 from typing import List
 
-from actions.directory.contacts import INTERNATIONAL, ContactsError, contacts_for, load_contacts
+from actions.directory.loader import load_directory
+from actions.directory.resolve import covered_countries, resources_for
+from actions.directory.schema import INTERNATIONAL, DirectoryError
 
 logger = logging.getLogger(__name__)
 
@@ -22,15 +24,14 @@ _KINDS_SHOWN = ["emergency", "child_helpline", "crisis_line"]
 
 
 def _build_offline_reply() -> str:
-    contacts = load_contacts()
+    contacts = load_directory().resources
     lines: List[str] = [_HEADER]
-    countries = [c.country for c in contacts if c.country != INTERNATIONAL]
-    for country in dict.fromkeys(countries):
-        chosen = contacts_for(contacts, country, _KINDS_SHOWN)
+    for country in covered_countries(contacts):
+        chosen = resources_for(contacts, country, _KINDS_SHOWN)
         numbers = ", ".join(f"{c.name} {c.phone}" for c in chosen if c.phone)
         if numbers:
             lines.append(f"• {country}: {numbers}")
-    for contact in contacts_for(contacts, INTERNATIONAL, ["directory"])[:1]:
+    for contact in resources_for(contacts, INTERNATIONAL, ["directory"])[:1]:
         lines.append(f"• Anywhere: {contact.name} {contact.web}")
     lines.append("Please try your message again in a minute.")
     return "\n".join(lines)
@@ -42,6 +43,6 @@ def offline_reply() -> str:
     route. It never raises: a broken contacts file still yields the international route."""
     try:
         return _build_offline_reply()
-    except (ContactsError, OSError, ValueError) as error:
+    except (DirectoryError, OSError, ValueError) as error:
         logger.error("contacts unavailable for the offline reply: %s", type(error).__name__)
         return _LAST_RESORT

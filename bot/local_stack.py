@@ -61,11 +61,17 @@ class LocalStack:
         rasa_port: int = 5005,
         actions_port: int = 5055,
         endpoints: Optional[Path] = None,
+        tracker_db: Path = PROJECT_ROOT / "var" / "haven.db",
+        api_token: Optional[str] = None,
     ) -> None:
         self.model = model
         self.rasa_port = rasa_port
         self.actions_port = actions_port
         self.endpoints = endpoints
+        self.tracker_db = tracker_db
+        # Rasa's HTTP API (model/parse, trackers) is off unless a token is given: only tests and
+        # benchmarks use it, on loopback, with the token required on every call.
+        self.api_token = api_token
         self._processes: List[subprocess.Popen] = []
         self._logs: List[IO[bytes]] = []
         self.actions_process: Optional[subprocess.Popen] = None
@@ -84,8 +90,14 @@ class LocalStack:
             return self.endpoints
         RUN_DIR.mkdir(parents=True, exist_ok=True)
         path = RUN_DIR / f"endpoints-{self.rasa_port}.yml"
+        self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
-            f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n', encoding="utf-8"
+            f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n'
+            "tracker_store:\n"
+            "  type: haven_privacy.tracker_store.PrivateSQLTrackerStore\n"
+            "  dialect: sqlite\n"
+            f'  db: "{self.tracker_db}"\n',
+            encoding="utf-8",
         )
         return path
 
@@ -125,8 +137,7 @@ class LocalStack:
             [
                 sys.executable,
                 "-m",
-                "rasa",
-                "run",
+                "scripts.rasa_server",
                 "--model",
                 str(self.model),
                 "--interface",
@@ -137,6 +148,7 @@ class LocalStack:
                 str(self._endpoints_file()),
                 "--credentials",
                 str(PROJECT_ROOT / "credentials.yml"),
+                *(["--enable-api", "--auth-token", self.api_token] if self.api_token else []),
             ],
         )
         _wait_until_up(f"{self.rasa_url}/", self.rasa_process, "Rasa", timeout)

@@ -1,6 +1,6 @@
 """Renders the urgent replies in ``domain.yml`` from the sourced contacts.
 
-The numbers live in one place (``resources/contacts.yml``, each with its source and check date).
+The numbers live in one place (``resources/directory/``, each with its source and check date).
 Urgent replies must still be static Rasa responses, so that a child in crisis gets them even when
 the action server is down. This script bridges the two: it rewrites the block between the markers
 in ``domain.yml``. ``--check`` fails when the domain is out of date (the tests run it).
@@ -9,19 +9,19 @@ in ``domain.yml``. ``--check`` fails when the domain is out of date (the tests r
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any, Dict, List, Optional
 
 import yaml
 
-from actions.directory.contacts import (
-    INTERNATIONAL,
-    Contact,
-    contacts_for,
-    covered_countries,
-    load_contacts,
+from actions.directory.formatting import (
+    country_picker_buttons,
+    format_emergency,
+    format_resource,
 )
+from actions.directory.loader import load_directory
+from actions.directory.resolve import covered_countries, resources_for
+from actions.directory.schema import INTERNATIONAL, Resource
 from actions.paths import PROJECT_ROOT, RESOURCES_DIR
 
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
@@ -32,55 +32,22 @@ MAX_BUBBLE = 700
 CROSS_BORDER_KINDS = ("image_takedown", "csam_report")
 
 
-def format_contact(contact: Contact) -> str:
-    """One line a child can act on: name, how to reach it, when, and whether it is free.
-    Reporting and takedown routes keep their web address even with a phone: the form is the
-    action. The note follows a dash so a trailing full stop never sticks to a link."""
-    ways: List[str] = []
-    if contact.phone and contact.sms == contact.phone:
-        ways.append(f"call or text {contact.phone}")
-    else:
-        ways.extend(
-            f"{verb} {number}"
-            for verb, number in (("call", contact.phone), ("text", contact.sms))
-            if number
-        )
-    if contact.web and (not contact.phone or contact.kind in CROSS_BORDER_KINDS):
-        ways.append(contact.web)
-    details = [d for d in (contact.hours, "free" if contact.free else None) if d]
-    line = f"• {contact.name}: {' or '.join(ways)}"
-    if details:
-        line += f" ({', '.join(details)})"
-    if contact.note:
-        line += f" – {contact.note}"
-    return line
-
-
-def format_emergency(contacts: List[Contact]) -> str:
-    """All emergency numbers on one line: police for danger, an ambulance for an injury or an
-    overdose. A child should not have to guess which one."""
-    phones = [c for c in contacts if c.phone]
-    if len(phones) == 1:
-        return f"• Emergency: call {phones[0].phone}"
-    return "• Emergency: call " + " or ".join(f"{c.phone} ({c.name.lower()})" for c in phones)
-
-
-def render_contacts(contacts: List[Contact], chosen: List[Contact]) -> List[str]:
+def render_contacts(contacts: List[Resource], chosen: List[Resource], country: str) -> List[str]:
     """Lines for the chosen contacts; the emergency kind expands to every emergency number."""
     lines: List[str] = []
     for contact in chosen:
-        if contact.kind == "emergency" and contact.country != INTERNATIONAL:
-            lines.append(format_emergency(contacts_for(contacts, contact.country, ["emergency"])))
+        if contact.kind == "emergency" and country != INTERNATIONAL:
+            lines.append(format_emergency(resources_for(contacts, country, ["emergency"])))
         else:
-            lines.append(format_contact(contact))
+            lines.append(format_resource(contact))
     return lines
 
 
-def first_of_each_kind(contacts: List[Contact], country: str, kinds: List[str]) -> List[Contact]:
+def first_of_each_kind(contacts: List[Resource], country: str, kinds: List[str]) -> List[Resource]:
     """The highest-priority contact of each kind, so every kind asked for is shown once."""
-    chosen: List[Contact] = []
+    chosen: List[Resource] = []
     for kind in kinds:
-        chosen.extend(contacts_for(contacts, country, [kind])[:1])
+        chosen.extend(resources_for(contacts, country, [kind])[:1])
     return chosen
 
 
@@ -103,15 +70,10 @@ def escape_braces(payload: str) -> str:
 
 
 def _country_buttons(countries: List[str], other_title: str) -> List[Dict[str, str]]:
-    buttons = [
-        {
-            "title": country,
-            "payload": "/inform_country" + escape_braces(json.dumps({"country": country})),
-        }
-        for country in countries
+    return [
+        {**button, "payload": escape_braces(button["payload"])}
+        for button in country_picker_buttons(countries, other_title)
     ]
-    buttons.append({"title": other_title, "payload": "/inform_country"})
-    return buttons
 
 
 def _text(parts: List[Optional[str]]) -> str:
@@ -121,7 +83,7 @@ def _text(parts: List[Optional[str]]) -> str:
 
 
 def render_variations(
-    name: str, spec: Dict[str, Any], settings: Dict[str, Any], contacts: List[Contact]
+    name: str, spec: Dict[str, Any], settings: Dict[str, Any], contacts: List[Resource]
 ) -> List[Dict[str, Any]]:
     """Returns one variation per covered country plus the international default."""
     variations: List[Dict[str, Any]] = []
@@ -134,7 +96,7 @@ def render_variations(
         if not chosen:
             raise ValueError(f"{name}: {country} has no contact of {spec['kinds']} or fallbacks")
         intro = spec["intro"].replace("{country}", display_names.get(country, country))
-        text = _text([intro] + render_contacts(contacts, chosen))
+        text = _text([intro] + render_contacts(contacts, chosen, country))
         variations.append(
             {"condition": [{"type": "slot", "name": "country", "value": country}], "text": text}
         )
@@ -143,7 +105,7 @@ def render_variations(
     intro = spec.get("intro_unknown_country", spec["intro"])
     text = _text(
         [intro, international["emergency_line"]]
-        + render_contacts(contacts, chosen)
+        + render_contacts(contacts, chosen, INTERNATIONAL)
         + [international["country_question"]]
     )
     default = {
@@ -159,7 +121,7 @@ def render_variations(
     return variations
 
 
-def render_block(contacts: List[Contact], settings: Dict[str, Any]) -> str:
+def render_block(contacts: List[Resource], settings: Dict[str, Any]) -> str:
     """Returns the generated domain.yml lines (without markers), indented under responses."""
     responses = {
         name: render_variations(name, spec, settings, contacts)
@@ -186,7 +148,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail if domain.yml is stale")
     args = parser.parse_args(argv)
     settings = yaml.safe_load(REPLIES_FILE.read_text(encoding="utf-8"))
-    block = render_block(load_contacts(), settings)
+    block = render_block(load_directory().resources, settings)
     current = DOMAIN_FILE.read_text(encoding="utf-8")
     wanted = synced_domain(current, block)
     if args.check:

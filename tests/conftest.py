@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
 from pathlib import Path
 from typing import Callable, Iterator, List
@@ -10,12 +11,15 @@ from typing import Callable, Iterator, List
 import httpx
 import pytest
 
+from actions.paths import PROJECT_ROOT
 from bot.local_stack import LocalStack
 from bot.rasa_client import REST_WEBHOOK_PATH, BotReply, parse_replies
 from scripts.rasa_cli import MODELS_DIR, latest_model, run_rasa
 
 TEST_RASA_PORT = int(os.environ.get("HAVEN_TEST_RASA_PORT", "5105"))
 TEST_ACTIONS_PORT = int(os.environ.get("HAVEN_TEST_ACTIONS_PORT", "5155"))
+TEST_TRACKER_DB = PROJECT_ROOT / "var" / "test" / f"tracker-{TEST_RASA_PORT}.db"
+TEST_API_TOKEN = secrets.token_hex(16)
 
 Talk = Callable[[str, str], List[BotReply]]
 
@@ -35,8 +39,13 @@ def trained_model() -> Path:
 @pytest.fixture(scope="session")
 def assistant(trained_model: Path) -> Iterator[LocalStack]:
     """Rasa and the action server, started once for every test that talks to the assistant."""
+    TEST_TRACKER_DB.unlink(missing_ok=True)
     with LocalStack(
-        model=trained_model, rasa_port=TEST_RASA_PORT, actions_port=TEST_ACTIONS_PORT
+        model=trained_model,
+        rasa_port=TEST_RASA_PORT,
+        actions_port=TEST_ACTIONS_PORT,
+        tracker_db=TEST_TRACKER_DB,
+        api_token=TEST_API_TOKEN,
     ) as stack:
         yield stack
 
@@ -59,3 +68,22 @@ def talk(assistant: LocalStack) -> Iterator[Talk]:
 def sender_id() -> str:
     """A fresh conversation for each test."""
     return f"test-{uuid.uuid4().hex}"
+
+
+Parse = Callable[[str], dict]
+
+
+@pytest.fixture(scope="session")
+def parse(assistant: LocalStack) -> Iterator[Parse]:
+    """The trained model's full NLU output for a message (Rasa's HTTP API, token required)."""
+    client = httpx.Client(base_url=assistant.rasa_url, timeout=60)
+
+    def run(text: str) -> dict:
+        response = client.post(
+            "/model/parse", params={"token": TEST_API_TOKEN}, json={"text": text}
+        )
+        response.raise_for_status()
+        return response.json()
+
+    yield run
+    client.close()

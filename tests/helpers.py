@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import yaml
+from rasa_sdk import Tracker
 
-from actions.directory.contacts import covered_countries, load_contacts
+from actions.directory.loader import load_directory
+from actions.directory.resolve import covered_countries
 from actions.paths import PROJECT_ROOT
 
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"
@@ -19,6 +21,7 @@ TAXONOMY = """
     inform_role ask_grooming ask_sextortion ask_csam_report ask_cyberbullying ask_meeting_stranger
     ask_privacy ask_harmful_content ask_law ask_report_platform ask_parent_warning_signs
     ask_talk_to_child ask_help ask_shelter disclose_abuse crisis_self_harm crisis_immediate_danger
+    request_forget
     feeling_distressed
 """.split()
 RISK_DISCLOSURE_CRISIS = """
@@ -37,7 +40,7 @@ URGENT_INTENTS = {
 
 def covered_countries_now() -> List[str]:
     """Every country the sourced contacts cover: urgent replies must work for each of them."""
-    return covered_countries(load_contacts())
+    return covered_countries(load_directory().resources)
 
 
 def load_yaml(path: Path) -> Any:
@@ -72,3 +75,35 @@ def response_variations() -> Iterator[Tuple[str, Dict[str, Any]]]:
     for name, variations in domain()["responses"].items():
         for variation in variations:
             yield name, variation
+
+
+def make_tracker(
+    text: str,
+    intent: str,
+    entities: Optional[List[Dict[str, Any]]] = None,
+    slots: Optional[Dict[str, Any]] = None,
+    earlier_intents: Sequence[str] = (),
+    metadata: Optional[Dict[str, Any]] = None,
+) -> Tracker:
+    """A real SDK tracker whose latest message has this text and intent, after user messages
+    with the earlier intents (oldest first)."""
+    latest_message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.95},
+        "entities": entities or [],
+        "metadata": metadata or {},
+    }
+    earlier = [
+        {"event": "user", "text": name, "parse_data": {"intent": {"name": name}}}
+        for name in earlier_intents
+    ]
+    return Tracker(
+        sender_id="test-user",
+        slots={"country": None, "role": None, "platform": None, **(slots or {})},
+        latest_message=latest_message,
+        events=[*earlier, {"event": "user", "text": text, "parse_data": latest_message}],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )

@@ -11,29 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.profile import ActionRememberCountry, ActionRememberRole
-
-
-def make_tracker(
-    text: str,
-    intent: str,
-    entities: Optional[List[Dict[str, Any]]] = None,
-    slots: Optional[Dict[str, Any]] = None,
-) -> Tracker:
-    latest_message = {
-        "text": text,
-        "intent": {"name": intent, "confidence": 0.95},
-        "entities": entities or [],
-    }
-    return Tracker(
-        sender_id="test-user",
-        slots={"country": None, "role": None, "platform": None, **(slots or {})},
-        latest_message=latest_message,
-        events=[{"event": "user", "text": text, "parse_data": latest_message}],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
+from tests.helpers import make_tracker
 
 
 def run_action(action: Any, tracker: Tracker) -> List[Dict[str, Any]]:

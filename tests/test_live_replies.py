@@ -3,16 +3,19 @@ numbers in the first reply, and bad input gets a kind answer, never a crash or s
 
 from __future__ import annotations
 
+import http.server
 import json
+import threading
+import time
 from typing import List
 
+import httpx
 import pytest
 
-from actions.directory.contacts import (
-    INTERNATIONAL,
-    contacts_for,
-    load_contacts,
-)
+from actions.directory.loader import load_directory
+from actions.directory.resolve import resources_for
+from actions.directory.schema import INTERNATIONAL
+from bot.rasa_client import REST_WEBHOOK_PATH, parse_replies
 from tests.helpers import PROJECT_ROOT, URGENT_INTENTS, covered_countries_now, load_yaml
 
 MAIN_COUNTRIES = covered_countries_now()
@@ -35,13 +38,17 @@ def choose_country(talk, sender_id: str, country: str) -> None:
     talk(sender_id, "/inform_country" + json.dumps({"country": country}))
 
 
+def phones_of(country: str) -> set:
+    return {r.phone for r in load_directory().resources if r.serves(country) and r.phone}
+
+
 def test_there_are_urgent_messages_to_check() -> None:
     assert len(URGENT_MESSAGES) >= 15
 
 
 @pytest.mark.parametrize("country", MAIN_COUNTRIES)
 def test_each_urgent_message_gets_a_sourced_number_first(talk, sender_id, country: str) -> None:
-    phones = {c.phone for c in load_contacts() if c.country == country and c.phone}
+    phones = phones_of(country)
     for index, message in enumerate(URGENT_MESSAGES):
         conversation = f"{sender_id}-{index}"
         choose_country(talk, conversation, country)
@@ -53,7 +60,7 @@ def test_each_urgent_message_gets_a_sourced_number_first(talk, sender_id, countr
 def test_each_urgent_message_without_a_country_gets_the_international_route(
     talk, sender_id
 ) -> None:
-    directory = contacts_for(load_contacts(), INTERNATIONAL, ["directory"])[0]
+    directory = resources_for(load_directory().resources, INTERNATIONAL, ["directory"])[0]
     for index, message in enumerate(URGENT_MESSAGES):
         replies = talk(f"{sender_id}-{index}", message)
         assert replies and directory.web in replies[0].text, (message, replies)
@@ -64,7 +71,7 @@ def test_each_urgent_message_without_a_country_gets_the_international_route(
 def test_a_country_button_after_a_crisis_shows_that_countrys_numbers(talk, sender_id) -> None:
     talk(sender_id, "i want to die")
     replies = talk(sender_id, '/inform_country{"country": "South Korea"}')
-    korean_phones = {c.phone for c in load_contacts() if c.country == "South Korea" and c.phone}
+    korean_phones = phones_of("South Korea")
     assert any(phone in reply.text for reply in replies for phone in korean_phones)
 
 
@@ -114,7 +121,45 @@ def test_urgent_replies_do_not_need_the_action_server(assistant, talk, sender_id
         replies = talk(sender_id, "i want to kill myself")
         assert replies and "local emergency number" in replies[0].text
         replies = talk(sender_id, '/inform_country{"country": "United Kingdom"}')
-        uk_phones = {c.phone for c in load_contacts() if c.country == "United Kingdom" and c.phone}
+        uk_phones = phones_of("United Kingdom")
         assert any(phone in reply.text for reply in replies for phone in uk_phones)
     finally:
+        assistant.start_actions()
+
+
+class _SlowActionServer(http.server.BaseHTTPRequestHandler):
+    """Accepts action calls and answers far too late, like an overloaded action server."""
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        time.sleep(SLOW_ACTION_SECONDS)
+        self.send_response(500)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+SLOW_ACTION_SECONDS = 20
+
+
+def test_a_slow_action_server_never_holds_back_the_urgent_reply(assistant, sender_id) -> None:
+    """Rasa waits 2 s for an action, then answers with what it has: the static urgent reply and
+    the guidance. The client here gives up after 10 s, far below Rasa's own 300 s default."""
+    assistant.stop_actions()
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", assistant.actions_port), _SlowActionServer
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    client = httpx.Client(base_url=assistant.rasa_url, timeout=10)
+    try:
+        for message in ["he says he will post my nudes unless i pay", "i want to die"]:
+            response = client.post(
+                REST_WEBHOOK_PATH, json={"sender": sender_id, "message": message}
+            )
+            replies = parse_replies(response.json())
+            assert replies and "local emergency number" in replies[0].text, message
+    finally:
+        client.close()
+        server.shutdown()
+        server.server_close()
         assistant.start_actions()

@@ -1,0 +1,201 @@
+"""The crisis safety net: rule matching that recognises a child in crisis in words the classifier
+may never have seen.
+
+Statistical classifiers miss rare phrasings ("kms", "i won't be here tomorrow", a disclosure in
+the middle of a long message about a game). This detector runs after the classifier and overrides
+it when a crisis pattern matches. It is deliberately plain: normalise slang and typos, lemmatise
+with spaCy, match token patterns (``crisis_patterns.yml``), then discard matches that are negated
+("i'm not suicidal"), quoted ("the song says 'i wanna die'") or reported from a film or a book.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import spacy
+import yaml
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+PATTERNS_FILE = Path(__file__).with_name("crisis_patterns.yml")
+PIPELINE_DIR = Path(__file__).resolve().parent.parent / "var" / "spacy" / "en_haven"
+
+_NEGATIONS = {"not", "never", "no", "n't", "nobody", "nothing"}
+# "i don't know if i want to die" and "i don't care if i die" are not denials.
+_NOT_A_DENIAL = {"know", "think", "care", "sure", "even", "matter", "mind", "understand"}
+_NEGATION_WINDOW = 2
+_MEDIA_WORDS = {
+    "song", "lyric", "lyrics", "movie", "film", "book", "show", "episode", "character", "story",
+    "novel", "poem", "anime", "manga", "series", "documentary", "meme", "video", "game", "tv",
+    "rapper", "singer", "play",
+}  # fmt: skip
+_REPORTING_WORDS = {"say", "says", "said", "go", "goes", "sing", "sings", "sang", "where", "about",
+                    "call", "called", "title", "titled", "line", "quote", "when"}  # fmt: skip
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|«[^»]*»|(?:(?<=\s)|^)'[^']+'(?=[\s.,!?]|$)")
+
+
+@dataclass(frozen=True)
+class CrisisFinding:
+    """Why the detector fired: which category, which pattern, and the intent it maps to."""
+
+    category: str
+    intent: str
+    pattern: str
+
+    def as_dict(self) -> Dict[str, str]:
+        # No matched text: parse data is stored, and the words may identify the child.
+        return {"category": self.category, "intent": self.intent, "pattern": self.pattern}
+
+
+def _compile_rewrites(rewrites: Dict[str, str]) -> List[Tuple[re.Pattern, str]]:
+    compiled = []
+    for source, target in sorted(rewrites.items(), key=lambda item: -len(str(item[0]))):
+        pattern = re.compile(rf"(?<![\w']){re.escape(str(source))}(?![\w'])", re.IGNORECASE)
+        compiled.append((pattern, str(target)))
+    return compiled
+
+
+def _squeeze_repeats(text: str) -> str:
+    """ "soooo" → "soo", "diiie" → "die": children stretch words; three letters are never needed."""
+    return re.sub(r"(\w)\1{2,}", r"\1\1", text)
+
+
+class CrisisDetector:
+    """Finds crisis statements in a message. Thread-safe after construction."""
+
+    def __init__(self, nlp: Optional[Language] = None, patterns_file: Path = PATTERNS_FILE):
+        self.nlp = nlp or _load_pipeline()
+        # BaseLoader keeps every scalar a string: plain YAML would read "no", "off" and "on" in
+        # a phrase as booleans.
+        config = yaml.load(patterns_file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        self._rewrites = _compile_rewrites(config.get("rewrites") or {})
+        self._matcher = Matcher(self.nlp.vocab)
+        self._categories: List[str] = []
+        self._intents: Dict[str, str] = {}
+        self._self_negating: Dict[str, bool] = {}
+        for category, spec in config["categories"].items():
+            self._categories.append(category)
+            self._intents[category] = spec["intent"]
+            for number, phrase in enumerate(spec["phrases"], start=1):
+                key = f"{category}:{number}"
+                tokens = [str(token) for token in phrase]
+                self._matcher.add(key, [self._token_pattern(tokens)])
+                self._self_negating[key] = any(
+                    word in _NEGATIONS for token in tokens for word in token.split("|")
+                )
+
+    def _lemma(self, word: str) -> str:
+        doc = self.nlp(word.lower())
+        return (doc[0].lemma_ or doc[0].lower_).lower() if len(doc) else word.lower()
+
+    def _analyse(self, text: str) -> Doc:
+        doc = self.nlp(text)
+        for token in doc:
+            token.norm_ = (token.lemma_ or token.lower_).lower()
+        return doc
+
+    def _token_pattern(self, tokens: Sequence[str]) -> List[Dict[str, Any]]:
+        pattern: List[Dict[str, Any]] = []
+        for token in tokens:
+            if token == "*":
+                pattern.append({})
+            elif token.startswith("..."):
+                pattern.append({"OP": f"{{0,{int(token[3:])}}}"})
+            else:
+                optional = token.startswith("?")
+                words = token.lstrip("?").split("|")
+                # Tokens are matched by their lower-case lemma (see _analyse), so a pattern word
+                # stands for all its forms: "hits" matches "hit", "hitting", "hits".
+                forms = sorted({self._lemma(w) for w in words})
+                spec: Dict[str, Any] = {"NORM": {"IN": forms}}
+                pattern.append({**spec, "OP": "?"} if optional else spec)
+        return pattern
+
+    def normalise(self, text: str) -> str:
+        """Lower case, stretched letters squeezed, slang and typos rewritten."""
+        text = _squeeze_repeats(text.lower().replace("’", "'").replace("`", "'"))
+        for pattern, target in self._rewrites:
+            text = pattern.sub(target, text)
+        return text
+
+    def _negated(self, doc: Doc, span: Span, key: str) -> bool:
+        start = max(span.sent.start if doc.has_annotation("SENT_START") else 0, 0)
+        first = max(start, span.start - _NEGATION_WINDOW)
+        last = span.start if self._self_negating[key] else span.end
+        for index in range(first, last):
+            if doc[index].norm_ in _NEGATIONS or doc[index].lower_ in _NEGATIONS:
+                following = doc[index + 1].norm_ if index + 1 < len(doc) else ""
+                if following not in _NOT_A_DENIAL:
+                    return True
+        return False
+
+    @staticmethod
+    def _quoted(span: Span, quoted: Sequence[Tuple[int, int]]) -> bool:
+        return any(start <= span.start_char and span.end_char <= end for start, end in quoted)
+
+    @staticmethod
+    def _reported_from_media(doc: Doc, span: Span) -> bool:
+        """ "in the movie he says he wants to die": a media word, then a reporting word, before
+        the match in the same sentence."""
+        sentence_start = _sentence_start(doc, span.start)
+        before = [token.lower_ for token in doc[sentence_start : span.start]]
+        media_at = [i for i, word in enumerate(before) if word in _MEDIA_WORDS]
+        return bool(media_at) and any(
+            word in _REPORTING_WORDS for word in before[media_at[0] + 1 :]
+        )
+
+    def detect(self, text: str) -> Optional[CrisisFinding]:
+        """The highest-priority crisis finding in the message, or None."""
+        if not text or not text.strip():
+            return None
+        normalised = self.normalise(text)
+        doc = self._analyse(normalised)
+        quoted = [match.span() for match in _QUOTED.finditer(normalised)]
+        found: Dict[str, str] = {}
+        for match_id, start, end in self._matcher(doc):
+            key = self.nlp.vocab.strings[match_id]
+            span = doc[start:end]
+            if self._quoted(span, quoted) or self._reported_from_media(doc, span):
+                continue
+            if self._negated(doc, span, key):
+                continue
+            category = key.split(":")[0]
+            found.setdefault(category, key)
+        for category in self._categories:
+            if category in found:
+                return CrisisFinding(category, self._intents[category], found[category])
+        return None
+
+    def intent_priority(self, intent: str) -> Optional[int]:
+        """Position of an intent among the crisis categories (lower wins), or None."""
+        for position, category in enumerate(self._categories):
+            if self._intents[category] == intent:
+                return position
+        return None
+
+
+def _sentence_start(doc: Doc, index: int) -> int:
+    for position in range(index - 1, -1, -1):
+        if doc[position].text in {".", "!", "?", "\n"} or "\n" in doc[position].text:
+            return position + 1
+    return 0
+
+
+def _load_pipeline() -> Language:
+    if (PIPELINE_DIR / "meta.json").exists():
+        return spacy.load(PIPELINE_DIR)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def default_detector() -> CrisisDetector:
+    """One detector per process: building the matcher takes a moment."""
+    return CrisisDetector()
