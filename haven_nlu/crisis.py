@@ -36,6 +36,10 @@ _MEDIA_WORDS = {
 }  # fmt: skip
 _REPORTING_WORDS = {"say", "says", "said", "go", "goes", "sing", "sings", "sang", "where", "about",
                     "call", "called", "title", "titled", "line", "quote", "when"}  # fmt: skip
+_FIRST_PERSON = {"i", "me", "my", "myself", "mine", "im"}
+_GENERIC_SUBJECTS = {"someone", "somebody", "anyone", "person", "people", "you", "kid", "child",
+                     "teen", "student", "minor", "friend", "they", "he", "she"}  # fmt: skip
+_QUESTION_WORDS = {"what", "how", "should", "can", "could", "is", "are", "does", "do", "why"}
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|«[^»]*»|(?:(?<=\s)|^)'[^']+'(?=[\s.,!?]|$)")
 
 
@@ -78,12 +82,19 @@ class CrisisDetector:
         self._categories: List[str] = []
         self._intents: Dict[str, str] = {}
         self._self_negating: Dict[str, bool] = {}
+        self._not_before: Dict[str, set] = {}
+        self._not_after: Dict[str, set] = {}
         for category, spec in config["categories"].items():
             self._categories.append(category)
             self._intents[category] = spec["intent"]
             for number, phrase in enumerate(spec["phrases"], start=1):
                 key = f"{category}:{number}"
                 tokens = [str(token) for token in phrase]
+                # "^a|b" first: the word before must not be a or b; "~a|b" last: nor the next.
+                if tokens[0].startswith("^"):
+                    self._not_before[key] = {self._lemma(w) for w in tokens.pop(0)[1:].split("|")}
+                if tokens[-1].startswith("~"):
+                    self._not_after[key] = {self._lemma(w) for w in tokens.pop()[1:].split("|")}
                 self._matcher.add(key, [self._token_pattern(tokens)])
                 self._self_negating[key] = any(
                     word in _NEGATIONS for token in tokens for word in token.split("|")
@@ -134,6 +145,11 @@ class CrisisDetector:
                     return True
         return False
 
+    def _excluded_by_context(self, doc: Doc, span: Span, key: str) -> bool:
+        before = doc[span.start - 1].norm_ if span.start > 0 else ""
+        after = doc[span.end].norm_ if span.end < len(doc) else ""
+        return before in self._not_before.get(key, ()) or after in self._not_after.get(key, ())
+
     @staticmethod
     def _quoted(span: Span, quoted: Sequence[Tuple[int, int]]) -> bool:
         return any(start <= span.start_char and span.end_char <= end for start, end in quoted)
@@ -162,6 +178,8 @@ class CrisisDetector:
             span = doc[start:end]
             if self._quoted(span, quoted) or self._reported_from_media(doc, span):
                 continue
+            if self._excluded_by_context(doc, span, key) or _hypothetical(doc, span):
+                continue
             if self._negated(doc, span, key):
                 continue
             category = key.split(":")[0]
@@ -177,6 +195,22 @@ class CrisisDetector:
             if self._intents[category] == intent:
                 return position
         return None
+
+
+def _hypothetical(doc: Doc, span: Span) -> bool:
+    """ "what do i do if someone threatens to leak pics": a question opening the sentence, then
+    "if"/"when" with a generic subject (someone, a kid, you) and no first person, is a question
+    about a situation, not a report of one; the classifier still answers the topic. A question
+    about oneself ("what do i do if i want to die") is never discounted."""
+    sentence_start = _sentence_start(doc, span.start)
+    if sentence_start >= len(doc) or doc[sentence_start].lower_ not in _QUESTION_WORDS:
+        return False
+    before = [token.lower_ for token in doc[sentence_start : span.start]]
+    conditions = [i for i, word in enumerate(before) if word in ("if", "when")]
+    if not conditions:
+        return False
+    clause = before[conditions[-1] + 1 :] + [token.lower_ for token in span]
+    return bool(_GENERIC_SUBJECTS & set(clause)) and not (_FIRST_PERSON & set(clause))
 
 
 def _sentence_start(doc: Doc, index: int) -> int:

@@ -107,3 +107,11 @@ def make_tracker(
         active_loop={},
         latest_action_name="action_listen",
     )
+
+
+def write_resource_dir(folder: Path, **content: Any) -> Path:
+    """A resource directory (one YAML file) for loader and override tests."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump(content, allow_unicode=True)
+    (folder / "entries.yml").write_text(text, encoding="utf-8")
+    return folder

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
-import yaml
 
 from actions.directory.loader import OVERRIDE_ENV, load_directory
 from actions.directory.resolve import covered_countries, resolve_resources, resources_for
 from actions.directory.schema import INTERNATIONAL, KINDS, DirectoryError
+from tests.helpers import write_resource_dir
 
 MAIN_COUNTRIES = ["Taiwan", "United States", "United Kingdom", "Japan", "South Korea"]
 URGENT_TOPICS = ["self_harm", "immediate_danger", "abuse", "sextortion", "runaway", "distress"]
@@ -109,11 +109,7 @@ GOOD_ENTRY: Dict[str, Any] = {
 
 
 def write_directory(folder: Path, entries: List[Dict[str, Any]], **extra: Any) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "entries.yml").write_text(
-        yaml.safe_dump({"entries": entries, **extra}, allow_unicode=True), encoding="utf-8"
-    )
-    return folder
+    return write_resource_dir(folder, entries=entries, **extra)
 
 
 def test_a_good_fixture_loads(tmp_path: Path) -> None:

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import re
-from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
-import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -27,7 +25,7 @@ from actions.help import (
 )
 from actions.law import NOT_IN_TROUBLE, ActionExplainLaw
 from actions.platforms import ActionPlatformGuide
-from tests.helpers import make_tracker
+from tests.helpers import make_tracker, write_resource_dir
 
 MAIN_COUNTRIES = ["Taiwan", "United States", "United Kingdom", "Japan", "South Korea"]
 TOPIC_ACTIONS = [ActionReportCsam, ActionSextortionHelp, ActionShelterHelp, ActionCyberbullyingHelp]
@@ -146,12 +144,6 @@ def test_a_parent_is_offered_the_line_for_worried_adults_first() -> None:
 # ---------------------------------------------------------------- NGO override
 
 
-def write_override(folder: Path, **content: Any) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "ngo.yml").write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
-    return folder
-
-
 NGO_ENTRY = {
     "id": "ngo_tw_line",
     "name": "Example NGO Youth Line",
@@ -166,7 +158,7 @@ NGO_ENTRY = {
 
 
 def test_an_ngo_line_added_as_first_choice_is_offered_first(tmp_path, monkeypatch) -> None:
-    folder = write_override(
+    folder = write_resource_dir(
         tmp_path / "ngo", entries=[NGO_ENTRY], first_choice={"Taiwan": "ngo_tw_line"}
     )
     monkeypatch.setenv("HAVEN_RESOURCES_DIR", str(folder))
@@ -184,7 +176,7 @@ def test_an_ngo_can_replace_an_entry(tmp_path, monkeypatch) -> None:
     replaced = load_directory().by_id("uk_child_helpline_childline").dict()
     replaced["name"] = "Childline (via Example NGO)"
     monkeypatch.setenv(
-        "HAVEN_RESOURCES_DIR", str(write_override(tmp_path / "ngo", entries=[replaced]))
+        "HAVEN_RESOURCES_DIR", str(write_resource_dir(tmp_path / "ngo", entries=[replaced]))
     )
     text = texts(
         run(ActionOfferHelp(), make_tracker("x", "ask_help", slots={"country": "United Kingdom"}))
@@ -193,7 +185,7 @@ def test_an_ngo_can_replace_an_entry(tmp_path, monkeypatch) -> None:
 
 
 def test_an_ngo_can_hide_an_entry(tmp_path, monkeypatch) -> None:
-    folder = write_override(tmp_path / "ngo", hide=["uk_child_helpline_childline"])
+    folder = write_resource_dir(tmp_path / "ngo", hide=["uk_child_helpline_childline"])
     monkeypatch.setenv("HAVEN_RESOURCES_DIR", str(folder))
     text = texts(
         run(ActionOfferHelp(), make_tracker("x", "ask_help", slots={"country": "United Kingdom"}))

@@ -13,6 +13,8 @@ from typing import List, Optional
 
 from pydantic import BaseModel, Extra, validator
 
+from actions.sourcing import checked_in_the_past, official_page
+
 INTERNATIONAL = "International"
 KINDS = (
     "emergency",
@@ -143,18 +145,8 @@ class Resource(BaseModel):
             raise ValueError(f"{value!r} is not an e-mail address")
         return value
 
-    @validator("source")
-    def _source_is_a_page(cls, value: str) -> str:  # noqa: N805
-        # Some official pages are only served over http; the page is what matters.
-        if not value.startswith(("https://", "http://")):
-            raise ValueError("must be the URL of the official page checked")
-        return value
-
-    @validator("checked")
-    def _checked_is_not_in_the_future(cls, value: dt.date) -> dt.date:  # noqa: N805
-        if value > dt.date.today():
-            raise ValueError(f"{value} is in the future")
-        return value
+    _source = validator("source", allow_reuse=True)(official_page)
+    _checked = validator("checked", allow_reuse=True)(checked_in_the_past)
 
     @validator("max_age")
     def _ages_are_ordered(cls, value: Optional[int], values: dict) -> Optional[int]:  # noqa: N805

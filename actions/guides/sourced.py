@@ -9,6 +9,8 @@ from typing import Any, Type, TypeVar
 import yaml
 from pydantic import BaseModel, Extra, ValidationError, validator
 
+from actions.sourcing import checked_in_the_past, official_page
+
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -27,17 +29,8 @@ class Sourced(BaseModel):
         extra = Extra.forbid
         allow_mutation = False
 
-    @validator("source")
-    def _source_is_a_page(cls, value: str) -> str:  # noqa: N805
-        if not value.startswith(("https://", "http://")):
-            raise ValueError("must be the URL of the official page checked")
-        return value
-
-    @validator("checked")
-    def _checked_is_not_in_the_future(cls, value: dt.date) -> dt.date:  # noqa: N805
-        if value > dt.date.today():
-            raise ValueError(f"{value} is in the future")
-        return value
+    _source = validator("source", allow_reuse=True)(official_page)
+    _checked = validator("checked", allow_reuse=True)(checked_in_the_past)
 
 
 def load_guide(path: Path, model: Type[Model]) -> Model:
