@@ -28,7 +28,20 @@ PIPELINE_DIR = Path(__file__).resolve().parent.parent / "var" / "spacy" / "en_ha
 _NEGATIONS = {"not", "never", "no", "n't", "nobody", "nothing"}
 # "i don't know if i want to die" and "i don't care if i die" are not denials.
 _NOT_A_DENIAL = {"know", "think", "care", "sure", "even", "matter", "mind", "understand"}
-_NEGATION_WINDOW = 2
+_NEGATION_WINDOW = 3
+# A sentence that opens a denial: "it's not like anyone is blackmailing me".
+_DENIAL_OPENERS = (("not", "like"), ("not", "that"))
+# Past and resolved: "i used to self harm but i've been clean for a year".
+_PAST_MARKERS = {"ago", "use", "last", "once", "before", "young", "younger", "little", "back",
+                 "grade", "old", "struggle", "had"}  # fmt: skip
+# Lemmas: "helped" is matched as "help".
+_RESOLVED_MARKERS = {"clean", "well", "good", "fine", "ok", "okay", "help", "deal", "stop",
+                     "over", "recover", "proud", "safe", "sort", "handle", "mentor", "thank",
+                     "therapy"}  # fmt: skip
+# Laughter after a danger statement marks a game or a joke ("i'm trapped behind the couch lol").
+# Only for danger: a child may well write "i want to die lol" and mean it.
+_LAUGHTER = {"lol", "lmao", "lmfao", "haha", "hahaha", "jk", "😂", "🤣", "xd"}
+_LAUGHTER_SENSITIVE = {"danger"}
 _MEDIA_WORDS = {
     "song", "lyric", "lyrics", "movie", "film", "book", "show", "episode", "character", "story",
     "novel", "poem", "anime", "manga", "series", "documentary", "meme", "video", "game", "tv",
@@ -39,8 +52,15 @@ _REPORTING_WORDS = {"say", "says", "said", "go", "goes", "sing", "sings", "sang"
 _FIRST_PERSON = {"i", "me", "my", "myself", "mine", "im"}
 _GENERIC_SUBJECTS = {"someone", "somebody", "anyone", "person", "people", "you", "kid", "child",
                      "teen", "student", "minor", "friend", "they", "he", "she"}  # fmt: skip
+# A question about words or signs, not a statement: "what does kms mean".
+_ABOUT_WORDS = {"sign", "mean", "stand", "definition", "meaning", "symptom"}
 _QUESTION_WORDS = {"what", "how", "should", "can", "could", "is", "are", "does", "do", "why"}
-_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|«[^»]*»|(?:(?<=\s)|^)'[^']+'(?=[\s.,!?]|$)")
+_QUOTED = re.compile(
+    r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|«[^»]*»|(?:(?<=\s)|^)'(?:[^']|(?<=\w)'(?=\w))+'(?=[\s.,!?]|$)"
+)
+
+
+NOT_A_CRISIS = "not_a_crisis"
 
 
 @dataclass(frozen=True)
@@ -56,6 +76,15 @@ class CrisisFinding:
         return {"category": self.category, "intent": self.intent, "pattern": self.pattern}
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """A crisis finding, or (when there is none) the pattern that reads the message as no crisis
+    and why, e.g. "self_harm:1:negated" or "not_a_crisis:3"."""
+
+    finding: Optional[CrisisFinding]
+    no_crisis_reason: Optional[str]
+
+
 def _compile_rewrites(rewrites: Dict[str, str]) -> List[Tuple[re.Pattern, str]]:
     compiled = []
     for source, target in sorted(rewrites.items(), key=lambda item: -len(str(item[0]))):
@@ -65,8 +94,9 @@ def _compile_rewrites(rewrites: Dict[str, str]) -> List[Tuple[re.Pattern, str]]:
 
 
 def _squeeze_repeats(text: str) -> str:
-    """ "soooo" → "soo", "diiie" → "die": children stretch words; three letters are never needed."""
-    return re.sub(r"(\w)\1{2,}", r"\1\1", text)
+    """Three or more of a letter become one ("soooo" → "so", "dieeee" → "die"): children
+    stretch words, and no pattern word needs a letter a child would stretch."""
+    return re.sub(r"([^\W\d])\1{2,}", r"\1", text)
 
 
 class CrisisDetector:
@@ -84,10 +114,12 @@ class CrisisDetector:
         self._self_negating: Dict[str, bool] = {}
         self._not_before: Dict[str, set] = {}
         self._not_after: Dict[str, set] = {}
-        for category, spec in config["categories"].items():
-            self._categories.append(category)
-            self._intents[category] = spec["intent"]
-            for number, phrase in enumerate(spec["phrases"], start=1):
+        sections = {**config["categories"], NOT_A_CRISIS: config.get(NOT_A_CRISIS) or {}}
+        for category, spec in sections.items():
+            if category != NOT_A_CRISIS:
+                self._categories.append(category)
+                self._intents[category] = spec["intent"]
+            for number, phrase in enumerate(spec.get("phrases") or [], start=1):
                 key = f"{category}:{number}"
                 tokens = [str(token) for token in phrase]
                 # "^a|b" first: the word before must not be a or b; "~a|b" last: nor the next.
@@ -115,6 +147,8 @@ class CrisisDetector:
         for token in tokens:
             if token == "*":
                 pattern.append({})
+            elif token == "NUM":
+                pattern.append({"LIKE_NUM": True})
             elif token.startswith("..."):
                 pattern.append({"OP": f"{{0,{int(token[3:])}}}"})
             else:
@@ -135,13 +169,26 @@ class CrisisDetector:
         return text
 
     def _negated(self, doc: Doc, span: Span, key: str) -> bool:
-        start = max(span.sent.start if doc.has_annotation("SENT_START") else 0, 0)
-        first = max(start, span.start - _NEGATION_WINDOW)
+        sentence_start = _sentence_start(doc, span.start)
+        opening = [token.norm_ for token in doc[sentence_start : span.start]]
+        pairs = {tuple(opening[i : i + 2]) for i in range(len(opening))}
+        if pairs & set(_DENIAL_OPENERS):
+            return True
+        first = max(sentence_start, span.start - _NEGATION_WINDOW)
         last = span.start if self._self_negating[key] else span.end
         for index in range(first, last):
             if doc[index].norm_ in _NEGATIONS or doc[index].lower_ in _NEGATIONS:
-                following = doc[index + 1].norm_ if index + 1 < len(doc) else ""
-                if following not in _NOT_A_DENIAL:
+                following = index + 1
+                # "i don't know if i want to die" is not a denial; "i never thought about
+                # suicide" is (the verb after the negation is the match itself).
+                hedge = (
+                    following < span.start
+                    and doc[following].norm_ in _NOT_A_DENIAL
+                    and (
+                        following + 1 >= len(doc) or doc[following + 1].norm_ not in {"of", "about"}
+                    )
+                )
+                if not hedge:
                     return True
         return False
 
@@ -167,26 +214,54 @@ class CrisisDetector:
 
     def detect(self, text: str) -> Optional[CrisisFinding]:
         """The highest-priority crisis finding in the message, or None."""
+        return self.assess(text).finding
+
+    def assess(self, text: str) -> Assessment:
+        """The crisis finding, if any, and otherwise why the message reads as no crisis: a
+        crisis phrase that was negated, quoted, reported or laughed off, or a known non-crisis
+        reading ("this game is killing me", "what is self harm")."""
         if not text or not text.strip():
-            return None
+            return Assessment(None, None)
         normalised = self.normalise(text)
         doc = self._analyse(normalised)
         quoted = [match.span() for match in _QUOTED.finditer(normalised)]
         found: Dict[str, str] = {}
+        defused: Optional[str] = None
         for match_id, start, end in self._matcher(doc):
             key = self.nlp.vocab.strings[match_id]
             span = doc[start:end]
-            if self._quoted(span, quoted) or self._reported_from_media(doc, span):
-                continue
-            if self._excluded_by_context(doc, span, key) or _hypothetical(doc, span):
-                continue
-            if self._negated(doc, span, key):
-                continue
             category = key.split(":")[0]
+            if category == NOT_A_CRISIS:
+                defused = defused or key
+                continue
+            reason = self._why_not_current(doc, span, key, category, quoted)
+            if reason:
+                defused = defused or f"{key}:{reason}"
+                continue
             found.setdefault(category, key)
         for category in self._categories:
             if category in found:
-                return CrisisFinding(category, self._intents[category], found[category])
+                finding = CrisisFinding(category, self._intents[category], found[category])
+                return Assessment(finding, None)
+        return Assessment(None, defused)
+
+    def _why_not_current(
+        self, doc: Doc, span: Span, key: str, category: str, quoted: Sequence[Tuple[int, int]]
+    ) -> Optional[str]:
+        if self._quoted(span, quoted):
+            return "quoted"
+        if self._reported_from_media(doc, span):
+            return "media"
+        if self._excluded_by_context(doc, span, key):
+            return "context"
+        if _hypothetical(doc, span):
+            return "hypothetical"
+        if self._negated(doc, span, key):
+            return "negated"
+        if _resolved_in_the_past(doc, span):
+            return "past"
+        if category in _LAUGHTER_SENSITIVE and _laughed_off(doc, span):
+            return "laughter"
         return None
 
     def intent_priority(self, intent: str) -> Optional[int]:
@@ -197,6 +272,23 @@ class CrisisDetector:
         return None
 
 
+def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
+    """A past marker and, after the match, a resolution, in the same sentence: "a year ago i
+    felt suicidal but therapy helped", "i struggled with self harm in 7th grade, now i'm a peer
+    mentor". Words such as "again" or "still" keep it current."""
+    sentence_start = _sentence_start(doc, span.start)
+    story = {token.norm_ for token in doc[sentence_start : span.end + 6]}
+    outcome = {token.norm_ for token in doc[span.end : span.end + 14]}
+    if not (_PAST_MARKERS & story) or ({"again", "still", "start", "relapse"} & story):
+        return False
+    return bool(_RESOLVED_MARKERS & outcome)
+
+
+def _laughed_off(doc: Doc, span: Span) -> bool:
+    """Laughter right after the match, in the same sentence."""
+    return any(token.lower_ in _LAUGHTER for token in doc[span.end : span.end + 6])
+
+
 def _hypothetical(doc: Doc, span: Span) -> bool:
     """ "what do i do if someone threatens to leak pics": a question opening the sentence, then
     "if"/"when" with a generic subject (someone, a kid, you) and no first person, is a question
@@ -205,6 +297,9 @@ def _hypothetical(doc: Doc, span: Span) -> bool:
     sentence_start = _sentence_start(doc, span.start)
     if sentence_start >= len(doc) or doc[sentence_start].lower_ not in _QUESTION_WORDS:
         return False
+    sentence = {token.norm_ for token in doc[sentence_start : span.end + 4]}
+    if sentence & _ABOUT_WORDS:
+        return True  # "what does kms stand for", "what are signs my teen might be suicidal"
     before = [token.lower_ for token in doc[sentence_start : span.start]]
     conditions = [i for i, word in enumerate(before) if word in ("if", "when")]
     if not conditions:

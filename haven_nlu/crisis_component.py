@@ -2,8 +2,13 @@
 
 When :class:`haven_nlu.crisis.CrisisDetector` finds a crisis statement, the predicted intent is
 replaced by the crisis intent (confidence 1.0) unless the classifier already chose an equal or
-more urgent crisis intent, and the parse data records why under ``crisis_safety_net``. The
-dialogue rules for crisis intents then answer with the static urgent replies.
+more urgent crisis intent. The dialogue rules for crisis intents then answer with the static
+urgent replies.
+
+It also stops the classifier crying wolf: when the classifier predicts a crisis-only intent,
+no crisis phrase matches, and the detector recognises a non-crisis reading (a negated or quoted
+crisis phrase, "this game is killing me", "what is self harm"), the next-best topic answers
+instead. The parse data records what was done and why under ``crisis_safety_net``.
 """
 
 from __future__ import annotations
@@ -21,6 +26,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from haven_nlu.crisis import CrisisDetector, default_detector
 
 PARSE_KEY = "crisis_safety_net"
+# Intents that only mean "this person is in crisis now" (ask_sextortion also answers questions).
+CRISIS_ONLY_INTENTS = ("crisis_self_harm", "crisis_immediate_danger", "disclose_abuse")
+# Below this, the next-best topic is a guess: ask the user instead (the clarification still
+# names the emergency route).
+MIN_ALTERNATIVE_CONFIDENCE = 0.15
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -56,10 +66,13 @@ class CrisisSafetyNet(GraphComponent):
         text = message.get(TEXT) or ""
         if text.startswith("/"):
             return  # a button payload names its intent already
-        finding = self._detector.detect(text)
-        if finding is None:
-            return
+        assessment = self._detector.assess(text)
+        finding = assessment.finding
         predicted = (message.get(INTENT) or {}).get("name")
+        if finding is None:
+            if predicted in CRISIS_ONLY_INTENTS and assessment.no_crisis_reason:
+                self._downgrade(message, predicted, assessment.no_crisis_reason)
+            return
         current = self._detector.intent_priority(predicted) if predicted else None
         wanted = self._detector.intent_priority(finding.intent)
         overridden = current is None or (wanted is not None and wanted < current)
@@ -81,3 +94,19 @@ class CrisisSafetyNet(GraphComponent):
             [{"name": finding.intent, "confidence": 1.0}, *ranking],
             add_to_output=True,
         )
+
+    @staticmethod
+    def _downgrade(message: Message, predicted: str, reason: str) -> None:
+        ranking = [
+            entry
+            for entry in message.get(INTENT_RANKING_KEY) or []
+            if entry.get("name") not in CRISIS_ONLY_INTENTS
+        ]
+        best = ranking[0] if ranking else None
+        if best is None or best.get("confidence", 0.0) < MIN_ALTERNATIVE_CONFIDENCE:
+            best = {"name": "nlu_fallback", "confidence": 1.0}
+        message.set(INTENT, best, add_to_output=True)
+        message.set(
+            INTENT_RANKING_KEY, [best, *ranking[1:]] if ranking else [best], add_to_output=True
+        )
+        message.set(PARSE_KEY, {"downgraded": predicted, "reason": reason}, add_to_output=True)
