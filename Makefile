@@ -19,8 +19,8 @@ help: ## Show the targets
 install: ## Create .venv (Python 3.10), install locked deps, build the spaCy pipeline
 	@scripts/bootstrap.sh
 
-run: install train ## Install, train if needed, start the assistant and open a local chat
-	@$(PY) -m bot.local_chat
+run: install train ## Install, train if needed, start the assistant; serve Telegram when TELEGRAM_BOT_TOKEN is set, else a local chat
+	@$(PY) -m bot
 
 chat: install ## Chat in the terminal (reads stdin line by line when it is not a terminal)
 	@test -n "$$(ls models/*.tar.gz 2>/dev/null)" || $(MAKE) --no-print-directory train
