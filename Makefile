@@ -11,7 +11,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: help install run chat train validate evaluate lint test sync-responses check-resources \
-	purge lock clean
+	purge lock clean bench run-production
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -21,6 +21,13 @@ install: ## Create .venv (Python 3.10), install locked deps, build the spaCy pip
 
 run: install train ## Install, train if needed, start the assistant; serve Telegram when TELEGRAM_BOT_TOKEN is set, else a local chat
 	@$(PY) -m bot
+
+run-production: install ## Start the production profile (PostgreSQL, Redis; docs/deploy.md): action server and Rasa on loopback
+	@HAVEN_PROFILE=production $(PY) -m scripts.production
+
+bench: install ## Benchmark Rasa's default serving against the production profile; writes docs/performance.md
+	@test -n "$$(ls models/*.tar.gz 2>/dev/null)" || $(MAKE) --no-print-directory train
+	@$(PY) -m scripts.bench $(BENCH_ARGS)
 
 chat: install ## Chat in the terminal (reads stdin line by line when it is not a terminal)
 	@test -n "$$(ls models/*.tar.gz 2>/dev/null)" || $(MAKE) --no-print-directory train

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import IO, Dict, List, Optional
+from typing import IO, Dict, List, Mapping, Optional
 
 import httpx
 
@@ -63,6 +63,9 @@ class LocalStack:
         endpoints: Optional[Path] = None,
         tracker_db: Path = PROJECT_ROOT / "var" / "haven.db",
         api_token: Optional[str] = None,
+        workers: int = 1,
+        extra_env: Optional[Mapping[str, str]] = None,
+        rasa_module: str = "scripts.rasa_server",
     ) -> None:
         self.model = model
         self.rasa_port = rasa_port
@@ -72,6 +75,13 @@ class LocalStack:
         # Rasa's HTTP API (model/parse, trackers) is off unless a token is given: only tests and
         # benchmarks use it, on loopback, with the token required on every call.
         self.api_token = api_token
+        # Sanic workers for Rasa: more than one needs a shared lock store (Redis), so only the
+        # production profile (endpoints.production.yml) asks for them.
+        self.workers = workers
+        # Extra variables for the child processes, e.g. the production profile's HAVEN_DB_*.
+        self.extra_env = dict(extra_env or {})
+        # The module that runs `rasa run` (the production profile adds its speed-ups).
+        self.rasa_module = rasa_module
         self._processes: List[subprocess.Popen] = []
         self._logs: List[IO[bytes]] = []
         self.actions_process: Optional[subprocess.Popen] = None
@@ -105,10 +115,14 @@ class LocalStack:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         log = open(LOG_DIR / f"{name}.log", "wb")  # one log per start, easy to read
         self._logs.append(log)
+        env = service_environment()
+        env.update(self.extra_env)
+        if self.workers > 1:
+            env["SANIC_WORKERS"] = str(self.workers)
         process = subprocess.Popen(
             args,
             cwd=PROJECT_ROOT,
-            env=service_environment(),
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -137,7 +151,7 @@ class LocalStack:
             [
                 sys.executable,
                 "-m",
-                "scripts.rasa_server",
+                self.rasa_module,
                 "--model",
                 str(self.model),
                 "--interface",

@@ -217,12 +217,13 @@ class HavenTelegram:
         sender_id = self.pseudonymizer.sender_id(CHANNEL, user.id)
         async with self.typing(bot, chat):
             replies = await self.ask_rasa(sender_id, message)
-        if replies is None:
+        # Every turn of the assistant says something, so an empty answer means Rasa failed inside
+        # (its REST channel answers [] on an error, e.g. while the database restarts): the child
+        # gets the emergency numbers and is asked to send the message again.
+        if not replies:
             note = self.texts.get("offline_note", language)
             await self.send_text(bot, chat, f"{offline_reply()}\n\n{note}")
             return
-        if not replies:
-            replies = [BotReply(text=self.texts.get("empty_reply", language))]
         await self.send_replies(bot, chat, replies, language)
 
     async def group_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -83,6 +83,24 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             # A broker would publish unscrubbed events; this store does not stream.
             raise ValueError("PrivateSQLTrackerStore does not support an event broker")
         super().__init__(domain=domain, host=host, event_broker=None, **kwargs)
+        self._reopen_engine_quietly()
+
+    def _reopen_engine_quietly(self) -> None:
+        """Rebuilds Rasa's engine so that database errors never log their SQL parameters (sender
+        ids, event data) and a connection dropped by a database restart is replaced before use.
+
+        Rasa builds the engine without these options, and rebuilds it without its pool settings
+        when it has just created the database (``login_db``); both cases end here.
+        """
+        import sqlalchemy as sa
+        from rasa.core.tracker_store import create_engine_kwargs
+
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(
+            url, hide_parameters=True, pool_pre_ping=True, **create_engine_kwargs(url)
+        )
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Stores the new events, scrubbed; or erases the sender if the user asked to forget."""

@@ -239,3 +239,38 @@ def test_the_purge_command_reads_the_store_from_an_endpoints_file(tmp_path, caps
     assert retention_main(["--endpoints", str(endpoints), "purge", "--days", "30"]) == 0
     assert "purged 1 events" in capsys.readouterr().out
     assert count(store, "old") == 0
+
+
+# ---------------------------------------------------------------- errors logged without content
+
+
+def test_a_failing_database_statement_never_shows_its_parameters(scratch_store) -> None:
+    import sqlalchemy as sa
+
+    secret_sender = f"sender-{uuid.uuid4().hex}"
+    with pytest.raises(sa.exc.DBAPIError) as raised, scratch_store.engine.connect() as connection:
+        connection.execute(
+            sa.text("INSERT INTO no_such_table (sender_id) VALUES (:sender)"),
+            {"sender": secret_sender},
+        )
+    assert secret_sender not in str(raised.value)
+
+
+def test_rasa_channel_errors_are_logged_without_the_message(caplog) -> None:
+    import logging
+
+    from haven_privacy.log_privacy import withhold_message_text_in_rasa_logs
+
+    withhold_message_text_in_rasa_logs()
+    marker = f"marker-{uuid.uuid4().hex}"
+    channel_logger = logging.getLogger("rasa.core.channels.rest")
+    with caplog.at_level(logging.INFO):
+        try:
+            raise ValueError(f"broken while reading {marker}")
+        except ValueError:
+            # Rasa 3.6's REST channel logs exactly this on any processing error.
+            channel_logger.exception(f"An exception occured while handling user message '{marker}'")
+    assert caplog.records, "the error must still be logged"
+    logged = "\n".join(caplog.text.splitlines() + [r.getMessage() for r in caplog.records])
+    assert marker not in logged
+    assert "ValueError" in logged
