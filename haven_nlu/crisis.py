@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import spacy
 import yaml
@@ -33,9 +33,9 @@ _NEGATION_WINDOW = 3
 _DENIAL_OPENERS = (("not", "like"), ("not", "that"))
 # Past and resolved: "i used to self harm but i've been clean for a year".
 _PAST_MARKERS = {"ago", "use", "last", "once", "before", "young", "younger", "little", "back",
-                 "grade", "old", "struggle", "had"}  # fmt: skip
+                 "grade", "old", "struggle", "had", "was", "were", "used"}  # fmt: skip
 # Lemmas: "helped" is matched as "help".
-_RESOLVED_MARKERS = {"clean", "well", "good", "fine", "ok", "okay", "help", "deal", "stop",
+_RESOLVED_MARKERS = {"clean", "well", "good", "fine", "ok", "okay", "deal", "stop", "happy",
                      "over", "recover", "proud", "safe", "sort", "handle", "mentor", "thank",
                      "therapy"}  # fmt: skip
 # Laughter after a danger statement marks a game or a joke ("i'm trapped behind the couch lol").
@@ -61,6 +61,50 @@ _QUOTED = re.compile(
 
 
 NOT_A_CRISIS = "not_a_crisis"
+BENIGN = "benign_context"
+# Special pattern words: any number, a child's age (9-17), an adult's age (18-89), and a number
+# of pills or a sum of money that is no slip of the pen (5 and more).
+_NUMBER_TOKENS: Dict[str, Dict[str, Any]] = {
+    "NUM": {"LIKE_NUM": True},
+    "MINOR": {"LOWER": {"REGEX": r"^(9|1[0-7])(yo|y/o|yrs?)?$"}},
+    "ADULT": {"LOWER": {"REGEX": r"^(1[89]|[2-8]\d)(yo|y/o|yrs?|s)?$"}},
+    "MANY": {
+        "LOWER": {
+            "REGEX": r"^([5-9]|[1-9]\d+|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty"
+            r"|forty|fifty|hundred|dozen)$"
+        }
+    },
+}
+_ONE_STRETCH = 60
+_LOOK_BACK = 40
+# Words too common to index patterns by (see CrisisDetector._match).
+_COMMON = {"i", "me", "my", "be", "to", "a", "the", "and", "not", "do", "you", "it", "he", "she",
+           "they", "have", "will", "of", "in", "on", "at", "that", "this", "so", "get", "go",
+           "with", "for", "all", "is", "am", "can", "just", "if", "or", "we", "your", "his",
+           "her", "their", "them", "him", "up", "out", "what", "how", "like", "say", "tell",
+           "school", "today", "want", "know", "think", "feel", "make", "keep", "take", "come",
+           "friend", "home", "time", "day", "night", "now", "one", "no", "never", "when", "where",
+           "why", "about", "would", "should", "could", "there", "here", "some", "any", "more",
+           "back", "down", "off", "over", "by", "from", "as", "an", "but", "because", "really",
+           "try", "need", "see", "look", "give", "well", "good", "still", "even", "only", "way",
+           "thing", "stuff", "people", "someone", "man", "guy", "year", "old", "use", "let",
+           "dad", "mom", "mum", "house", "everyone", "right", "last", "much", "many",
+           "again"}  # fmt: skip
+# Asking for advice about someone else: "my friend says she wants to die, what do i do".
+_ADVICE = re.compile(
+    r"\b(?:what|how|where)\s+(?:do|should|can|could|would|to)\b|\bshould\s+(?:i|we)\b"
+    r"|\bwhat\s+(?:now|next)\b"
+    r"|\bis\s+(?:it|that|this)\s+(?:a\s+)?(?:bad|normal|serious|ok|slang|joke|trend|meme)\b"
+)
+_THIRD_PARTY = {"friend", "cousin", "sister", "brother", "mate", "classmate", "kid", "girl", "boy",
+                "someone", "somebody", "person", "son", "daughter", "child", "he", "she",
+                "they", "student", "bestie", "bff", "niece", "nephew", "teen"}  # fmt: skip
+_REPORTED = {"say", "tell", "text", "post", "write", "message", "dm", "admit", "mention"}
+_FIRST_PERSON_WORDS = {"i", "me", "my", "myself", "mine", "we", "us", "our"}
+# Games in which being followed, locked up or killed is play: "in roblox someone locked me in".
+_GAMES = {"roblox", "minecraft", "fortnite", "gta", "among", "sims", "valorant", "cod", "warzone",
+          "jailbreak", "brookhaven", "fnaf", "apex", "overwatch", "pubg", "zelda", "mario",
+          "pokemon", "skyrim", "rust", "dayz", "fifa"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -85,12 +129,34 @@ class Assessment:
     no_crisis_reason: Optional[str]
 
 
-def _compile_rewrites(rewrites: Dict[str, str]) -> List[Tuple[re.Pattern, str]]:
-    compiled = []
-    for source, target in sorted(rewrites.items(), key=lambda item: -len(str(item[0]))):
-        pattern = re.compile(rf"(?<![\w']){re.escape(str(source))}(?![\w'])", re.IGNORECASE)
-        compiled.append((pattern, str(target)))
-    return compiled
+def _compile_rewrites(rewrites: Dict[str, str]) -> Tuple[re.Pattern, Dict[str, str]]:
+    """One alternation of all sources, longest first, so the text is rewritten in one pass."""
+    table = {str(source).lower(): str(target) for source, target in rewrites.items()}
+    sources = sorted(table, key=lambda source: (-len(source), source))
+    alternation = "|".join(re.escape(source) for source in sources) or "(?!)"
+    return re.compile(rf"(?<![\w'])(?:{alternation})(?![\w'])"), table
+
+
+def _sketch(pattern: List[Dict[str, Any]]) -> re.Pattern:
+    """The pattern as a regular expression over lemmas joined by spaces, looser than the
+    pattern itself (numbers and exact forms are read as any word)."""
+    parts = []
+    for spec in pattern:
+        op = spec.get("OP", "")
+        if op.startswith("{"):
+            parts.append(rf"(?:\S+ ){op}")
+            continue
+        words = spec.get("_lemmas") or (spec.get("LEMMA") or {}).get("IN")
+        part = "(?:" + "|".join(re.escape(w) for w in words) + ") " if words else r"\S+ "
+        parts.append(f"(?:{part})?" if op == "?" else part)
+    return re.compile(r"(?<!\S)" + "".join(parts))
+
+
+def _token_text(token: Any) -> str:
+    """A pattern token as written: YAML reads "?x" in a flow list as the mapping {x: ""}."""
+    if isinstance(token, dict) and len(token) == 1:
+        return "?" + str(next(iter(token)))
+    return str(token)
 
 
 def _squeeze_repeats(text: str) -> str:
@@ -108,84 +174,162 @@ class CrisisDetector:
         # a phrase as booleans.
         config = yaml.load(patterns_file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
         self._rewrites = _compile_rewrites(config.get("rewrites") or {})
-        self._matcher = Matcher(self.nlp.vocab)
         self._categories: List[str] = []
         self._intents: Dict[str, str] = {}
         self._self_negating: Dict[str, bool] = {}
         self._not_before: Dict[str, set] = {}
         self._not_after: Dict[str, set] = {}
-        sections = {**config["categories"], NOT_A_CRISIS: config.get(NOT_A_CRISIS) or {}}
+        sections = {
+            **config["categories"],
+            NOT_A_CRISIS: config.get(NOT_A_CRISIS) or {},
+            BENIGN: config.get(BENIGN) or {},
+        }
+        phrases: List[Tuple[str, Sequence[str]]] = []
         for category, spec in sections.items():
-            if category != NOT_A_CRISIS:
+            if category not in (NOT_A_CRISIS, BENIGN):
                 self._categories.append(category)
                 self._intents[category] = spec["intent"]
             for number, phrase in enumerate(spec.get("phrases") or [], start=1):
-                key = f"{category}:{number}"
-                tokens = [str(token) for token in phrase]
-                # "^a|b" first: the word before must not be a or b; "~a|b" last: nor the next.
-                if tokens[0].startswith("^"):
-                    self._not_before[key] = {self._lemma(w) for w in tokens.pop(0)[1:].split("|")}
-                if tokens[-1].startswith("~"):
-                    self._not_after[key] = {self._lemma(w) for w in tokens.pop()[1:].split("|")}
-                self._matcher.add(key, [self._token_pattern(tokens)])
-                self._self_negating[key] = any(
-                    word in _NEGATIONS for token in tokens for word in token.split("|")
-                )
+                phrases.append((f"{category}:{number}", phrase))
+        # A combination: every group of phrases must match somewhere in the message ("i'm 13"
+        # and "a 30 year old" and "keeps asking for pics").
+        self._combos: List[Tuple[str, int]] = []
+        self._combo_group: Dict[str, Tuple[int, int]] = {}
+        for index, combo in enumerate(config.get("combos") or []):
+            self._combos.append((combo["category"], len(combo["groups"])))
+            for group, group_phrases in enumerate(combo["groups"]):
+                for number, phrase in enumerate(group_phrases, start=1):
+                    key = f"combo{index}.{group}:{number}"
+                    self._combo_group[key] = (index, group)
+                    phrases.append((key, phrase))
+        # Each sentence is matched only against the patterns whose every required word it
+        # holds: one spaCy matcher with several hundred gapped patterns is slow on long text.
+        self._single: Dict[str, Matcher] = {}
+        self._required: Dict[str, List[set]] = {}
+        self._by_trigger: Dict[str, List[str]] = {}
+        self._unconstrained: List[str] = []
+        # A regular expression over the lemmas that every match of the pattern also matches: a
+        # cheap test before the (slow) spaCy matcher runs.
+        self._sketch: Dict[str, re.Pattern] = {}
+        # Rank of each pattern's category (lower wins); context patterns always count, and the
+        # non-crisis readings only while nothing has been found.
+        self._rank: Dict[str, int] = {}
+        self._longest = 1  # the most tokens a match can span
+        for key, phrase in phrases:
+            tokens = [_token_text(token) for token in phrase]
+            # "^a|b" first: the word before must not be a or b; "~a|b" last: nor the next.
+            if tokens[0].startswith("^"):
+                self._not_before[key] = {self._lemma(w) for w in tokens.pop(0)[1:].split("|")}
+            if tokens[-1].startswith("~"):
+                self._not_after[key] = {self._lemma(w) for w in tokens.pop()[1:].split("|")}
+            pattern = self._token_pattern(tokens)
+            self._note_required(key, pattern)
+            self._rank[key] = self._rank_of(key)
+            self._longest = max(
+                self._longest, sum(int(t[3:]) if t.startswith("...") else 1 for t in tokens)
+            )
+            single = Matcher(self.nlp.vocab)
+            single.add(key, [pattern])
+            self._single[key] = single
+            self._self_negating[key] = any(
+                word in _NEGATIONS for token in tokens for word in token.split("|")
+            )
+
+    def _rank_of(self, key: str) -> int:
+        category = key.split(":")[0]
+        if key in self._combo_group:
+            category = self._combos[self._combo_group[key][0]][0]
+        if category == BENIGN:
+            return -1
+        if category in self._categories:
+            return self._categories.index(category)
+        return len(self._categories)
+
+    def _note_required(self, key: str, pattern: List[Dict[str, Any]]) -> None:
+        """The words a sentence must hold for the pattern to match, indexed by the least common
+        of them."""
+        self._sketch[key] = _sketch(pattern)
+        required = [
+            set(spec["LEMMA"]["IN"] if "LEMMA" in spec else spec.pop("_lemmas"))
+            for spec in pattern
+            if ("LEMMA" in spec or "_lemmas" in spec) and "OP" not in spec
+        ]
+        for spec in pattern:
+            spec.pop("_lemmas", None)
+        if not required:
+            self._unconstrained.append(key)
+            return
+        required.sort(key=lambda words: (len(words & _COMMON), len(words)))
+        self._required[key] = required
+        for word in required[0]:
+            self._by_trigger.setdefault(word, []).append(key)
 
     def _lemma(self, word: str) -> str:
         doc = self.nlp(word.lower())
         return (doc[0].lemma_ or doc[0].lower_).lower() if len(doc) else word.lower()
 
     def _analyse(self, text: str) -> Doc:
-        doc = self.nlp(text)
-        for token in doc:
-            token.norm_ = (token.lemma_ or token.lower_).lower()
-        return doc
+        # The text is lower case already, and the lookup lemmatizer keeps an unknown word as it
+        # is, so the lemma is the lower-case lemma the patterns are written in.
+        return self.nlp(text)
 
     def _token_pattern(self, tokens: Sequence[str]) -> List[Dict[str, Any]]:
         pattern: List[Dict[str, Any]] = []
         for token in tokens:
             if token == "*":
                 pattern.append({})
-            elif token == "NUM":
-                pattern.append({"LIKE_NUM": True})
+            elif token in _NUMBER_TOKENS:
+                pattern.append(dict(_NUMBER_TOKENS[token]))
             elif token.startswith("..."):
                 pattern.append({"OP": f"{{0,{int(token[3:])}}}"})
             else:
                 optional = token.startswith("?")
                 words = token.lstrip("?").split("|")
+                if all(word.startswith("=") for word in words):
+                    # "=hiding": this form only, where the lemma would also take "hide".
+                    exact = sorted({word[1:] for word in words})
+                    spec = {"LOWER": {"IN": exact}, "_lemmas": sorted(map(self._lemma, exact))}
+                    pattern.append({**spec, "OP": "?"} if optional else spec)
+                    continue
                 # Tokens are matched by their lower-case lemma (see _analyse), so a pattern word
                 # stands for all its forms: "hits" matches "hit", "hitting", "hits".
                 forms = sorted({self._lemma(w) for w in words})
-                spec: Dict[str, Any] = {"NORM": {"IN": forms}}
+                spec: Dict[str, Any] = {"LEMMA": {"IN": forms}}
                 pattern.append({**spec, "OP": "?"} if optional else spec)
         return pattern
 
     def normalise(self, text: str) -> str:
         """Lower case, stretched letters squeezed, slang and typos rewritten."""
         text = _squeeze_repeats(text.lower().replace("’", "'").replace("`", "'"))
-        for pattern, target in self._rewrites:
-            text = pattern.sub(target, text)
-        return text
+        pattern, table = self._rewrites
+        return pattern.sub(lambda match: table[match.group(0)], text)
 
     def _negated(self, doc: Doc, span: Span, key: str) -> bool:
-        sentence_start = _sentence_start(doc, span.start)
-        opening = [token.norm_ for token in doc[sentence_start : span.start]]
+        sentence_start = _clause_start(doc, span.start)
+        # "my friends think i'm suicidal but i'm not"
+        following = [token.lemma_ for token in doc[span.end : span.end + 10]]
+        for index in range(len(following) - 3):
+            if following[index : index + 4] == ["but", "i", "be", "not"]:
+                end = index + 4
+                if end == len(following) or following[end] in {".", ",", "!", "just", "really"}:
+                    return True
+        opening = [token.lemma_ for token in doc[sentence_start : span.start]]
         pairs = {tuple(opening[i : i + 2]) for i in range(len(opening))}
         if pairs & set(_DENIAL_OPENERS):
             return True
         first = max(sentence_start, span.start - _NEGATION_WINDOW)
         last = span.start if self._self_negating[key] else span.end
         for index in range(first, last):
-            if doc[index].norm_ in _NEGATIONS or doc[index].lower_ in _NEGATIONS:
+            if doc[index].lemma_ in _NEGATIONS or doc[index].lower_ in _NEGATIONS:
                 following = index + 1
                 # "i don't know if i want to die" is not a denial; "i never thought about
                 # suicide" is (the verb after the negation is the match itself).
                 hedge = (
                     following < span.start
-                    and doc[following].norm_ in _NOT_A_DENIAL
+                    and doc[following].lemma_ in _NOT_A_DENIAL
                     and (
-                        following + 1 >= len(doc) or doc[following + 1].norm_ not in {"of", "about"}
+                        following + 1 >= len(doc)
+                        or doc[following + 1].lemma_ not in {"of", "about"}
                     )
                 )
                 if not hedge:
@@ -193,8 +337,8 @@ class CrisisDetector:
         return False
 
     def _excluded_by_context(self, doc: Doc, span: Span, key: str) -> bool:
-        before = doc[span.start - 1].norm_ if span.start > 0 else ""
-        after = doc[span.end].norm_ if span.end < len(doc) else ""
+        before = doc[span.start - 1].lemma_ if span.start > 0 else ""
+        after = doc[span.end].lemma_ if span.end < len(doc) else ""
         return before in self._not_before.get(key, ()) or after in self._not_after.get(key, ())
 
     @staticmethod
@@ -205,7 +349,7 @@ class CrisisDetector:
     def _reported_from_media(doc: Doc, span: Span) -> bool:
         """ "in the movie he says he wants to die": a media word, then a reporting word, before
         the match in the same sentence."""
-        sentence_start = _sentence_start(doc, span.start)
+        sentence_start = _clause_start(doc, span.start)
         before = [token.lower_ for token in doc[sentence_start : span.start]]
         media_at = [i for i, word in enumerate(before) if word in _MEDIA_WORDS]
         return bool(media_at) and any(
@@ -227,23 +371,85 @@ class CrisisDetector:
         quoted = [match.span() for match in _QUOTED.finditer(normalised)]
         found: Dict[str, str] = {}
         defused: Optional[str] = None
-        for match_id, start, end in self._matcher(doc):
-            key = self.nlp.vocab.strings[match_id]
-            span = doc[start:end]
-            category = key.split(":")[0]
-            if category == NOT_A_CRISIS:
-                defused = defused or key
-                continue
-            reason = self._why_not_current(doc, span, key, category, quoted)
-            if reason:
-                defused = defused or f"{key}:{reason}"
-                continue
-            found.setdefault(category, key)
+        advice = bool(_ADVICE.search(normalised))
+        combo_hits: Dict[Tuple[int, int], str] = {}
+        outranked = [len(self._categories) + 1]  # matching stops for what cannot win
+        for matches in self._match(doc, outranked):
+            benign = {
+                _sentence_start(doc, start) for key, start, _ in matches if key.startswith(BENIGN)
+            }
+            for key, start, end in matches:
+                span = doc[start:end]
+                category = key.split(":")[0]
+                if category == BENIGN:
+                    continue
+                if category == NOT_A_CRISIS:
+                    defused = defused or key
+                    continue
+                reason = self._why_not_current(doc, span, key, category, quoted)
+                if not reason and _sentence_start(doc, start) in benign:
+                    reason = "benign"
+                if not reason and advice and _about_someone_else(doc, span):
+                    reason = "someone_else"
+                if reason:
+                    defused = defused or f"{key}:{reason}"
+                    continue
+                if key in self._combo_group:
+                    combo_hits.setdefault(self._combo_group[key], key)
+                    continue
+                found.setdefault(category, key)
+                outranked[0] = min(outranked[0], self._rank[key])
+            # A combination counts within one stretch (the whole of a short message).
+            for index, (category, groups) in enumerate(self._combos):
+                if category not in found and all((index, g) in combo_hits for g in range(groups)):
+                    found[category] = f"{category}:combo{index + 1}"
+                    outranked[0] = min(outranked[0], self._categories.index(category))
+            combo_hits = {}
+            if outranked[0] == 0:
+                break  # nothing outranks it: stop reading a long message
         for category in self._categories:
             if category in found:
                 finding = CrisisFinding(category, self._intents[category], found[category])
                 return Assessment(finding, None)
         return Assessment(None, defused)
+
+    def _match(self, doc: Doc, outranked: List[int]) -> Iterator[List[Tuple[str, int, int]]]:
+        """The matches of each stretch of the message, each stretch matched only against the
+        patterns whose required words it holds and whose category could still win (rank below
+        outranked[0]): a 5,000-character message stays fast."""
+        # A short message is one stretch ("last message. love you all"); a long one is matched
+        # sentence by sentence, and a long sentence in overlapping windows.
+        if len(doc) <= _ONE_STRETCH:
+            stretches = [(0, len(doc))]
+        else:
+            size = self._longest
+            stretches = [window for bounds in _sentences(doc) for window in _windows(*bounds, size)]
+        seen: Dict[Tuple[Tuple[str, ...], int], List[Tuple[str, int, int]]] = {}
+        every_lemma = [token.lemma_ for token in doc]
+        for start, end in stretches:
+            lemmas = tuple(every_lemma[start:end])
+            memo = (lemmas, outranked[0])
+            if memo not in seen:  # a repeated sentence is matched once
+                words = set(lemmas)
+                text = " ".join(re.sub(r"\s", "_", lemma) or "_" for lemma in lemmas) + " "
+                candidates = set(self._unconstrained)
+                for word in words:
+                    for key in self._by_trigger.get(word, ()):
+                        if (
+                            key not in candidates
+                            and self._rank[key] < outranked[0]
+                            and all(words & need for need in self._required[key])
+                            and self._sketch[key].search(text)
+                        ):
+                            candidates.add(key)
+                span = doc[start:end]
+                seen[memo] = sorted(
+                    (key, match_start, match_end)
+                    for key in candidates
+                    for _, match_start, match_end in self._single[key](span)
+                )
+            matches = [(key, start + s, start + e) for key, s, e in seen[memo]]
+            yield sorted(matches, key=lambda match: (match[1], match[2], match[0]))
 
     def _why_not_current(
         self, doc: Doc, span: Span, key: str, category: str, quoted: Sequence[Tuple[int, int]]
@@ -252,6 +458,8 @@ class CrisisDetector:
             return "quoted"
         if self._reported_from_media(doc, span):
             return "media"
+        if category in _LAUGHTER_SENSITIVE and _in_a_game(doc, span):
+            return "game"
         if self._excluded_by_context(doc, span, key):
             return "context"
         if _hypothetical(doc, span):
@@ -276,17 +484,63 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
     """A past marker and, after the match, a resolution, in the same sentence: "a year ago i
     felt suicidal but therapy helped", "i struggled with self harm in 7th grade, now i'm a peer
     mentor". Words such as "again" or "still" keep it current."""
-    sentence_start = _sentence_start(doc, span.start)
-    story = {token.norm_ for token in doc[sentence_start : span.end + 6]}
-    outcome = {token.norm_ for token in doc[span.end : span.end + 14]}
+    sentence_start = _clause_start(doc, span.start)
+    story = {token.lemma_ for token in doc[sentence_start : span.end + 6]}
+    story |= {token.lower_ for token in doc[sentence_start : span.end + 6]}
     if not (_PAST_MARKERS & story) or ({"again", "still", "start", "relapse"} & story):
         return False
-    return bool(_RESOLVED_MARKERS & outcome)
+    # A resolution, not a plea or a denial: "therapy helped", not "please help" or "not ok".
+    after = doc[span.end : span.end + 14]
+    for index, token in enumerate(after):
+        word = token.lower_ if token.lemma_ == "help" else token.lemma_
+        if word in _RESOLVED_MARKERS or word == "helped":
+            previous = {t.lemma_ for t in after[max(0, index - 2) : index]}
+            if not previous & {"not", "n't", "never", "please", "pls", "need"}:
+                return True
+    return False
 
 
 def _laughed_off(doc: Doc, span: Span) -> bool:
-    """Laughter right after the match, in the same sentence."""
-    return any(token.lower_ in _LAUGHTER for token in doc[span.end : span.end + 6])
+    """Laughter after the match, in the same sentence."""
+    for token in doc[span.end : span.end + 20]:
+        if token.lower_ in _LAUGHTER:
+            return True
+        if token.text in {".", "!", "?"} or "\n" in token.text:
+            return False
+    return False
+
+
+def _in_a_game(doc: Doc, span: Span) -> bool:
+    """ "in roblox someone locked me in jail", "in the horror game a man chases you": the
+    sentence opens with "in" and a game or a film."""
+    start = _sentence_start(doc, span.start)
+    opening = [token.lower_ for token in doc[start : min(span.start, start + 5)]]
+    if not opening or opening[0] != "in":
+        return False
+    return bool(set(opening[1:]) & (_GAMES | _MEDIA_WORDS))
+
+
+def _about_someone_else(doc: Doc, span: Span) -> bool:
+    """A message asking for advice about someone else's crisis ("my friend's cousin got
+    sextorted, what should she do", "a kid in my class said he wants to kms, what do i do"):
+    a third person is the subject of the match, and the child is not. Left to the classifier."""
+    start = _clause_start(doc, span.start)
+    before = [token.lemma_ for token in doc[start : span.start]]
+    third = [i for i, word in enumerate(before) if word in _THIRD_PARTY]
+    if not third:
+        return False
+    between = before[third[-1] + 1 :]
+    reported = bool(set(before[third[0] + 1 :]) & _REPORTED)
+    after = set()
+    for token in doc[span.end : span.end + 4]:
+        if token.is_punct:
+            break
+        after.add(token.lemma_)
+    if (_FIRST_PERSON_WORDS & set(between)) and not reported:
+        return False
+    if not reported and (_FIRST_PERSON_WORDS & ({t.lemma_ for t in span} | after)):
+        return False
+    return True
 
 
 def _hypothetical(doc: Doc, span: Span) -> bool:
@@ -294,12 +548,13 @@ def _hypothetical(doc: Doc, span: Span) -> bool:
     "if"/"when" with a generic subject (someone, a kid, you) and no first person, is a question
     about a situation, not a report of one; the classifier still answers the topic. A question
     about oneself ("what do i do if i want to die") is never discounted."""
-    sentence_start = _sentence_start(doc, span.start)
+    sentence_start = _clause_start(doc, span.start)
+    opening = [token.lower_ for token in doc[sentence_start : span.start]]
+    sentence = {token.lemma_ for token in doc[sentence_start : span.end + 4]}
+    if set(opening) & {"what", "how", "which"} and sentence & _ABOUT_WORDS:
+        return True  # "what does kms stand for", "as a teacher, what signs tell me a pupil..."
     if sentence_start >= len(doc) or doc[sentence_start].lower_ not in _QUESTION_WORDS:
         return False
-    sentence = {token.norm_ for token in doc[sentence_start : span.end + 4]}
-    if sentence & _ABOUT_WORDS:
-        return True  # "what does kms stand for", "what are signs my teen might be suicidal"
     before = [token.lower_ for token in doc[sentence_start : span.start]]
     conditions = [i for i, word in enumerate(before) if word in ("if", "when")]
     if not conditions:
@@ -308,11 +563,44 @@ def _hypothetical(doc: Doc, span: Span) -> bool:
     return bool(_GENERIC_SUBJECTS & set(clause)) and not (_FIRST_PERSON & set(clause))
 
 
+def _sentences(doc: Doc) -> List[Tuple[int, int]]:
+    """(start, end) of each sentence: text between ".", "!", "?" and line breaks."""
+    bounds, start = [], 0
+    for token in doc:
+        if token.text in {".", "!", "?", "\n"} or "\n" in token.text:
+            if token.i > start:
+                bounds.append((start, token.i))
+            start = token.i + 1
+    if start < len(doc):
+        bounds.append((start, len(doc)))
+    return bounds
+
+
+def _windows(start: int, end: int, longest: int) -> List[Tuple[int, int]]:
+    """A long sentence as windows of twice the longest match, each overlapping the next by the
+    longest match, so that every match lies whole in one window."""
+    if end - start <= 2 * longest:
+        return [(start, end)]
+    return [(at, min(at + 2 * longest, end)) for at in range(start, end - longest, longest)]
+
+
 def _sentence_start(doc: Doc, index: int) -> int:
-    for position in range(index - 1, -1, -1):
-        if doc[position].text in {".", "!", "?", "\n"} or "\n" in doc[position].text:
-            return position + 1
-    return 0
+    """Where the sentence holding token `index` starts (worked out once per message)."""
+    starts = doc.user_data.get("haven_sentence_starts")
+    if starts is None:
+        starts, current = [], 0
+        for token in doc:
+            starts.append(current)
+            if token.text in {".", "!", "?", "\n"} or "\n" in token.text:
+                current = token.i + 1
+        starts.append(current)
+        doc.user_data["haven_sentence_starts"] = starts
+    return starts[min(index, len(starts) - 1)]
+
+
+def _clause_start(doc: Doc, index: int) -> int:
+    """The sentence start, but no more than _LOOK_BACK tokens back (a run-on message)."""
+    return max(_sentence_start(doc, index), index - _LOOK_BACK)
 
 
 def _load_pipeline() -> Language:

@@ -4,9 +4,11 @@ detector alone and for the whole trained pipeline, plus the behaviours around a 
 The regression set (``tests/crisis_regression.yml``, 204 + 204) was written by someone who never
 saw the patterns or the training data; the patterns were tuned on separate development sets.
 
-Measured on it (2026-11-24): detector alone recall 0.627, false alarms 0.034; whole pipeline
-recall 0.88-0.89, false alarms 0.28-0.29 (the classifier reads "cut the video shorter" as
-self-harm).
+Measured on it (2026-12-01, after tuning on haven_nlu/tuning/ only): detector alone recall
+0.809, false alarms 0.029 (was 0.627 / 0.034); whole pipeline recall 0.951, false alarms 0.191
+(was 0.88 / 0.28; 0.948 on the 193 positives that are not also training examples: 11 short
+canonical ones such as "I was raped" are in both): the classifier still reads some everyday sentences about family, coaches or
+pain ("my mum makes me go to bed at 9") as a crisis, and the net answers those with helplines.
 That is below the bar this project set (98 % recall, at most 3 % false alarms), so the bar is
 kept as a strict expected failure that reports the figures on every run, and the measured
 figures are floors that must not get worse. See the closing note of the safety-net issue.
@@ -14,60 +16,36 @@ figures are floors that must not get worse. See the closing note of the safety-n
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Tuple
 
 import pytest
-import yaml
 
 from haven_nlu.crisis import default_detector
 from haven_nlu.crisis_component import PARSE_KEY
+from haven_nlu.tuning.score import (
+    CRISIS_INTENTS,
+    detector_hits,
+    load_set,
+    pipeline_hits,
+    rates,
+    report,
+)
 from tests.helpers import PROJECT_ROOT
 
 REGRESSION_SET = PROJECT_ROOT / "tests" / "crisis_regression.yml"
 MIN_RECALL = 0.98
 MAX_FALSE_ALARMS = 0.03
 # What the current detector and pipeline reach on the regression set, less a margin for the
-# run-to-run variation of training (pipeline measured 0.887/0.275 and 0.882/0.294 on two
-# trainings): they may only get better.
-DETECTOR_FLOOR = (0.62, 0.04)
-PIPELINE_FLOOR = (0.86, 0.32)
+# run-to-run variation of training: they may only get better.
+DETECTOR_FLOOR = (0.80, 0.035)
+PIPELINE_FLOOR = (0.93, 0.22)
 BAR_NOT_MET = pytest.mark.xfail(
     strict=True, reason="the 98 % recall / 3 % false-alarm bar is not met yet (see module doc)"
 )
-CRISIS_INTENTS = {"crisis_self_harm", "crisis_immediate_danger", "disclose_abuse", "ask_sextortion"}
-# ask_sextortion also answers questions about sextortion, so on a negative it is an alarm only
-# when the safety net forced it.
-CRISIS_ONLY_INTENTS = CRISIS_INTENTS - {"ask_sextortion"}
-
-
-def load_set(path: Path = REGRESSION_SET) -> Tuple[List[Dict], List[Dict]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return data["positives"], data["negatives"]
-
-
-def rates(hits_on_positives: List[bool], hits_on_negatives: List[bool]) -> Tuple[float, float]:
-    recall = sum(hits_on_positives) / len(hits_on_positives)
-    false_alarms = sum(hits_on_negatives) / len(hits_on_negatives)
-    return recall, false_alarms
-
-
-def report(title: str, positives, negatives, pos_hits, neg_hits) -> str:
-    recall, false_alarms = rates(pos_hits, neg_hits)
-    missed = [p["text"] for p, hit in zip(positives, pos_hits, strict=True) if not hit]
-    alarms = [n["text"] for n, hit in zip(negatives, neg_hits, strict=True) if hit]
-    lines = [
-        f"{title}: recall {recall:.3f} ({sum(pos_hits)}/{len(pos_hits)}), "
-        f"false alarms {false_alarms:.3f} ({sum(neg_hits)}/{len(neg_hits)})",
-        *(f"  missed: {text}" for text in missed),
-        *(f"  false alarm: {text}" for text in alarms),
-    ]
-    print("\n".join(lines))
-    return "\n".join(lines)
 
 
 def test_the_regression_set_is_big_enough_and_disjoint() -> None:
-    positives, negatives = load_set()
+    positives, negatives = load_set(REGRESSION_SET)
     assert len(positives) >= 150 and len(negatives) >= 150
     texts = [item["text"].strip().lower() for item in positives + negatives]
     assert len(texts) == len(set(texts)), "duplicate sentences"
@@ -79,28 +57,18 @@ def test_the_regression_set_is_big_enough_and_disjoint() -> None:
 
 
 def detector_rates() -> Tuple[float, float]:
-    positives, negatives = load_set()
-    detector = default_detector()
-    pos_hits = [detector.detect(item["text"]) is not None for item in positives]
-    neg_hits = [detector.detect(item["text"]) is not None for item in negatives]
-    report("crisis detector", positives, negatives, pos_hits, neg_hits)
-    return rates(pos_hits, neg_hits)
+    positives, negatives = load_set(REGRESSION_SET)
+    hits = detector_hits(positives, negatives)
+    print(report("crisis detector", positives, negatives, *hits))
+    return rates(*hits)
 
 
 def pipeline_rates(parse) -> Tuple[float, float]:
-    """The whole NLU pipeline (classifier, fallback, safety net): a crisis sentence must end in
-    a crisis intent; a negative is a false alarm when it ends in a crisis-only intent, or when
-    the safety net forced any crisis intent on it."""
-    positives, negatives = load_set()
-    parsed_positives = [parse(item["text"]) for item in positives]
-    parsed_negatives = [parse(item["text"]) for item in negatives]
-    pos_hits = [p["intent"]["name"] in CRISIS_INTENTS for p in parsed_positives]
-    neg_hits = [
-        p["intent"]["name"] in CRISIS_ONLY_INTENTS or bool((p.get(PARSE_KEY) or {}).get("overrode"))
-        for p in parsed_negatives
-    ]
-    report("full pipeline", positives, negatives, pos_hits, neg_hits)
-    return rates(pos_hits, neg_hits)
+    """The whole NLU pipeline (classifier, fallback, safety net) on the regression set."""
+    positives, negatives = load_set(REGRESSION_SET)
+    hits = pipeline_hits(positives, negatives, parse)
+    print(report("full pipeline", positives, negatives, *hits))
+    return rates(*hits)
 
 
 def test_the_detector_does_not_fall_below_its_measured_floor() -> None:

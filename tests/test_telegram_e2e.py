@@ -456,9 +456,12 @@ def test_rasa_stopped_mid_conversation(assistant: LocalStack) -> None:
 
 
 @asynccontextmanager
-async def fake_rasa(delays: Dict[str, float], status: int = 200) -> AsyncIterator[List[str]]:
-    """A stand-in Rasa REST channel that echoes, sleeping first for messages starting with a
-    key of `delays`; yields the list of messages it received."""
+async def fake_rasa(
+    delays: Dict[str, float], status: int = 200, answers: bool = True
+) -> AsyncIterator[List[str]]:
+    """A stand-in Rasa REST channel that echoes (or answers an empty list, as Rasa does when it
+    fails inside), sleeping first for messages starting with a key of `delays`; yields the list
+    of messages it received."""
     received: List[str] = []
 
     async def webhook(request: web.Request) -> web.Response:
@@ -469,6 +472,8 @@ async def fake_rasa(delays: Dict[str, float], status: int = 200) -> AsyncIterato
                 await asyncio.sleep(delay)
         if status != 200:
             return web.json_response({"error": "boom"}, status=status)
+        if not answers:
+            return web.json_response([])
         return web.json_response([{"recipient_id": body["sender"], "text": body["message"]}])
 
     app = web.Application()
@@ -507,6 +512,22 @@ def test_slow_or_failing_rasa_gets_the_offline_reply() -> None:
                 replies = await ask(bot, chat, user, "hello")
                 assert offline_reply() in replies[0]
                 assert received == ["hello", "hello"]
+
+    run(scenario())
+
+
+def test_an_empty_answer_from_rasa_gets_the_offline_reply() -> None:
+    """Rasa's REST channel answers [] when it fails inside (e.g. its database restarts): the
+    child still gets the emergency numbers and is asked to send the message again."""
+
+    async def scenario() -> None:
+        async with fake_rasa({}, answers=False) as received:
+            url = received.pop(0)
+            async with running_bot(url) as bot:
+                user = new_user(910073)
+                chat = FakeBotApi.private_chat(user)
+                replies = await ask(bot, chat, user, "someone is threatening me")
+                assert len(replies) == 1 and offline_reply() in replies[0]
 
     run(scenario())
 
