@@ -1,9 +1,9 @@
 """Rasa NLU component: the crisis safety net placed after the classifiers.
 
 When :class:`haven_nlu.crisis.CrisisDetector` finds a crisis statement, the predicted intent is
-replaced by the crisis intent (confidence 1.0) unless the classifier already chose an equal or
-more urgent crisis intent. The dialogue rules for crisis intents then answer with the static
-urgent replies.
+replaced by the crisis intent (confidence 1.0), unless the classifier already chose an urgent
+intent and the finding is no more urgent, or is abuse or sextortion rather than a risk to life.
+The dialogue rules for crisis intents then answer with the static urgent replies.
 
 It also stops the classifier crying wolf: when the classifier predicts a crisis-only intent,
 no crisis phrase matches, and the detector recognises a non-crisis reading (a negated or quoted
@@ -28,6 +28,11 @@ from haven_nlu.crisis import CrisisDetector, default_detector
 PARSE_KEY = "crisis_safety_net"
 # Intents that only mean "this person is in crisis now" (ask_sextortion also answers questions).
 CRISIS_ONLY_INTENTS = ("crisis_self_harm", "crisis_immediate_danger", "disclose_abuse")
+# Risks to life: these replace any other prediction. Between the other urgent intents (abuse,
+# sextortion) the classifier, which reads the whole message, keeps its choice: both answers carry
+# the helplines, and "he'll post my nudes unless i send more" needs the sextortion advice.
+LIFE_THREATENING_INTENTS = ("crisis_self_harm", "crisis_immediate_danger")
+URGENT_INTENTS = (*CRISIS_ONLY_INTENTS, "ask_sextortion")
 # Below this, the next-best topic is a guess: ask the user instead (the clarification still
 # names the emergency route).
 MIN_ALTERNATIVE_CONFIDENCE = 0.15
@@ -73,9 +78,7 @@ class CrisisSafetyNet(GraphComponent):
             if predicted in CRISIS_ONLY_INTENTS and assessment.no_crisis_reason:
                 self._downgrade(message, predicted, assessment.no_crisis_reason)
             return
-        current = self._detector.intent_priority(predicted) if predicted else None
-        wanted = self._detector.intent_priority(finding.intent)
-        overridden = current is None or (wanted is not None and wanted < current)
+        overridden = self._should_override(predicted, finding.intent)
         message.set(
             PARSE_KEY,
             {**finding.as_dict(), "overrode": predicted if overridden else None},
@@ -94,6 +97,16 @@ class CrisisSafetyNet(GraphComponent):
             [{"name": finding.intent, "confidence": 1.0}, *ranking],
             add_to_output=True,
         )
+
+    def _should_override(self, predicted: Optional[str], found: str) -> bool:
+        """The finding wins over a non-urgent prediction, and a risk to life wins over a less
+        urgent one."""
+        if predicted not in URGENT_INTENTS:
+            return True
+        current = self._detector.intent_priority(predicted)
+        wanted = self._detector.intent_priority(found)
+        more_urgent = current is None or (wanted is not None and wanted < current)
+        return more_urgent and found in LIFE_THREATENING_INTENTS
 
     @staticmethod
     def _downgrade(message: Message, predicted: str, reason: str) -> None:

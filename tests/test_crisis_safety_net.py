@@ -6,9 +6,10 @@ saw the patterns or the training data; the patterns were tuned on separate devel
 
 Measured on it (2026-12-01, after tuning on haven_nlu/tuning/ only): detector alone recall
 0.809, false alarms 0.029 (was 0.627 / 0.034); whole pipeline recall 0.951, false alarms 0.191
-(was 0.88 / 0.28; 0.948 on the 193 positives that are not also training examples: 11 short
-canonical ones such as "I was raped" are in both): the classifier still reads some everyday sentences about family, coaches or
-pain ("my mum makes me go to bed at 9") as a crisis, and the net answers those with helplines.
+(was 0.88 / 0.28). Recall is 0.948 on the 193 positives that are not also training examples
+(11 short canonical ones such as "I was raped" are in both). The classifier still reads some
+everyday sentences about family, coaches or pain as a crisis; the net answers those with
+helplines.
 That is below the bar this project set (98 % recall, at most 3 % false alarms), so the bar is
 kept as a strict expected failure that reports the figures on every run, and the measured
 figures are floors that must not get worse. See the closing note of the safety-net issue.
@@ -139,3 +140,40 @@ def test_the_safety_net_records_why_it_fired_without_the_words(parse) -> None:
 )
 def test_the_issue_examples_do_not_cry_wolf(text: str) -> None:
     assert default_detector().detect(text) is None
+
+
+def _classified(intent: str, text: str):
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from haven_nlu.crisis_component import CrisisSafetyNet
+
+    message = Message(data={TEXT: text})
+    message.set(INTENT, {"name": intent, "confidence": 0.9})
+    message.set(
+        INTENT_RANKING_KEY,
+        [{"name": intent, "confidence": 0.6}, {"name": "out_of_scope", "confidence": 0.3}],
+    )
+    CrisisSafetyNet().process([message])
+    return message
+
+
+@pytest.mark.parametrize(
+    ("predicted", "text", "expected"),
+    [
+        # The net wins over a non-urgent prediction...
+        ("out_of_scope", "honestly i just want to kms", "crisis_self_harm"),
+        ("ask_grooming", "i was raped last night", "disclose_abuse"),
+        # ...and a risk to life wins over a less urgent one,
+        ("ask_sextortion", "he posted my pics and now i want to kill myself", "crisis_self_harm"),
+        # but between abuse and sextortion the classifier's reading of the whole message stays.
+        ("ask_sextortion", "if i dont send more hell send my nudes to everyone", "ask_sextortion"),
+        ("disclose_abuse", "my uncle touches me and says he will post pics", "disclose_abuse"),
+        # A classifier false alarm with a recognised harmless reading is taken back.
+        ("crisis_self_harm", "this game is killing me", "out_of_scope"),
+    ],
+)
+def test_which_intent_the_safety_net_leaves(predicted: str, text: str, expected: str) -> None:
+    from rasa.shared.nlu.constants import INTENT
+
+    assert _classified(predicted, text).get(INTENT)["name"] == expected
