@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -115,3 +117,11 @@ def write_resource_dir(folder: Path, **content: Any) -> Path:
     text = yaml.safe_dump(content, allow_unicode=True)
     (folder / "entries.yml").write_text(text, encoding="utf-8")
     return folder
+
+
+def fake_bot_token() -> str:
+    """A bot token for the fake Bot API: HAVEN_TEST_BOT_TOKEN when set, otherwise made up per run,
+    so no token-shaped secret sits in the repository."""
+    return os.environ.get("HAVEN_TEST_BOT_TOKEN") or (
+        f"{secrets.randbelow(9 * 10**8) + 10**8}:{secrets.token_urlsafe(26)}"
+    )

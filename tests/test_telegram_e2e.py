@@ -30,8 +30,9 @@ from bot.telegram_settings import TelegramSettings
 from bot.telegram_texts import default_texts
 from tests.conftest import TEST_API_TOKEN
 from tests.fake_bot_api import BOT_USERNAME, FakeBotApi
+from tests.helpers import fake_bot_token
 
-TOKEN = "123456789:AAH-test_token_for_the_fake_bot_api_0"
+TOKEN = fake_bot_token()
 WEBHOOK_SECRET = "test-webhook-secret-0123456789"
 WEBHOOK_URL = "https://haven.example.org/telegram/webhook"
 DEAD_RASA = "http://127.0.0.1:9"  # the discard port: nothing answers there

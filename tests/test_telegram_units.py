@@ -35,8 +35,9 @@ from bot.telegram_handlers import ChatHistory, mentions_bot
 from bot.telegram_settings import SettingsError, TelegramSettings, load_settings
 from bot.telegram_texts import Texts, default_texts
 from tests.fake_bot_api import FakeBotApi
+from tests.helpers import fake_bot_token
 
-TOKEN = "123456789:AAH-unit_test_token_abcdefghijklmnop"
+TOKEN = fake_bot_token()
 
 # ---------------------------------------------------------------- splitting
 
