@@ -10,6 +10,7 @@ from typing import Dict, List, Optional
 import yaml
 
 from actions.paths import RESOURCES_DIR
+from haven_nlu.language import CHINESE
 
 COUNTRIES_FILE = RESOURCES_DIR / "countries.yml"
 _FUZZY_CUTOFF = 0.84
@@ -74,3 +75,19 @@ def country_hint(language_code: Optional[str]) -> Optional[str]:
     if not language_code or not isinstance(language_code, str):
         return None
     return _LANGUAGE_HINTS.get(language_code.strip().lower().replace("_", "-"))
+
+
+# The country whose help a language's users most likely need first: a Traditional Chinese
+# speaker is most likely in Taiwan. It orders pickers and lists; it never sets the country.
+HOME_COUNTRIES: Dict[str, str] = {CHINESE: "Taiwan"}
+
+
+def home_country(language: Optional[str]) -> Optional[str]:
+    """The country listed first for users of a language ("zh-TW" → Taiwan), if any."""
+    return HOME_COUNTRIES.get(language or "")
+
+
+def suggested_country(language_code: Optional[str], language: Optional[str]) -> Optional[str]:
+    """The country to offer first: the one the device's language tag suggests, else the home
+    country of the conversation's language."""
+    return country_hint(language_code) or home_country(language)

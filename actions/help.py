@@ -4,7 +4,8 @@ directory: ``action_offer_help`` and the topic-specific help actions.
 The guidance for each topic is a domain response (worded per role) that the rule plays just
 before the topic action, and urgent replies with the emergency numbers are static responses
 before that: a slow or stopped action server never withholds a number or the advice. The topic
-actions add the services for the user's country that handle the topic.
+actions add the services for the user's country that handle the topic, in the user's language
+(the `language` slot).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.countries import canonical_country, country_hint
+from actions.countries import canonical_country, home_country, suggested_country
 from actions.directory.formatting import (
     country_picker_buttons,
     format_resources,
@@ -23,13 +24,9 @@ from actions.directory.formatting import (
 )
 from actions.directory.loader import Directory, load_directory
 from actions.directory.resolve import covered_countries, resolve_resources
+from actions.texts import texts_for, user_language
 from actions.topics import latest_topic
 
-OTHER_COUNTRY = "Another country"
-_UNKNOWN_COUNTRY_LINES = (
-    "If you are in danger right now, call your local emergency number.",
-    "Tell me your country and I'll show you numbers there:",
-)
 _directory: Optional[Directory] = None
 
 
@@ -54,6 +51,15 @@ def recent_intents(tracker: Tracker) -> List[str]:
     ]
 
 
+def country_picker(tracker: Tracker, countries: List[str]) -> List[Dict[str, str]]:
+    """The country buttons in the user's language, the country they most likely live in first."""
+    language = user_language(tracker)
+    metadata = tracker.latest_message.get("metadata") or {}
+    suggested = suggested_country(metadata.get("language_code"), language)
+    other = texts_for(language)("help.other_country")
+    return country_picker_buttons(countries, other, suggested=suggested, language=language)
+
+
 def send_resources(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
@@ -61,21 +67,38 @@ def send_resources(
     urgent: bool,
     heading: str,
 ) -> None:
-    """Sends the resolved services for the user's country, or the international route and a
-    country picker when the country is unknown or not covered yet."""
+    """Sends the resolved services for the user's country under the heading (a key of
+    ``help.headings``), or the international route and a country picker when the country is
+    unknown or not covered yet. With no country at all, a language's home country comes first
+    (a Traditional Chinese speaker is most likely in Taiwan), as in the urgent replies."""
+    language = user_language(tracker)
+    words = texts_for(language)
     found = directory()
     country = user_country(tracker)
+    role = tracker.get_slot("role")
     covered = covered_countries(found.resources)
-    chosen = resolve_resources(found, country, topic, urgent=urgent, role=tracker.get_slot("role"))
-    place = f" in {country}" if country in covered else ""
-    lines = [heading.format(place=place), format_resources(chosen)]
+    chosen = resolve_resources(found, country, topic, urgent=urgent, role=role)
+    place = words("help.place", country=words.country(country)) if country in covered else ""
+    lines = [words(f"help.headings.{heading}", place=place)]
+    shown = list(chosen)
+    home = home_country(language) if country is None else None
+    if home in covered:
+        local = resolve_resources(found, home, topic, urgent=urgent, role=role)
+        lines += [
+            words("help.home_country", country=words.country(home)),
+            format_resources(local, language),
+            words("help.elsewhere"),
+        ]
+        shown = local + shown
+    lines.append(format_resources(chosen, language))
     buttons: List[Dict[str, str]] = []
     if country not in covered:
-        lines.extend(_UNKNOWN_COUNTRY_LINES)
-        hint = country_hint((tracker.latest_message.get("metadata") or {}).get("language_code"))
-        buttons = country_picker_buttons(covered, OTHER_COUNTRY, suggested=hint)
+        lines.extend(words.get("help.unknown_country"))
+        buttons = country_picker(tracker, covered)
     dispatcher.utter_message(
-        text="\n".join(lines), buttons=buttons, json_message={"resources": resource_links(chosen)}
+        text="\n".join(lines),
+        buttons=buttons,
+        json_message={"resources": resource_links(shown, language)},
     )
 
 
@@ -89,8 +112,7 @@ class ActionOfferHelp(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         topic, urgent = latest_topic(recent_intents(tracker))
-        heading = "You did the right thing asking for help. Here is who can help{place}:"
-        send_resources(dispatcher, tracker, topic, urgent, heading)
+        send_resources(dispatcher, tracker, topic, urgent, "offer")
         return []
 
 
@@ -100,7 +122,7 @@ class TopicHelpAction(Action):
     action_name = ""
     topic = ""
     urgent = False
-    heading = "Where to get help{place}:"
+    heading = "topic"  # a key of help.headings in actions/texts/<language>.yml
 
     def name(self) -> str:
         return self.action_name
@@ -117,7 +139,7 @@ class ActionReportCsam(TopicHelpAction):
 
     action_name = "action_report_csam"
     topic = "csam"
-    heading = "Where to report it{place} (you can stay anonymous):"
+    heading = "csam"
 
 
 class ActionSextortionHelp(TopicHelpAction):
@@ -125,7 +147,7 @@ class ActionSextortionHelp(TopicHelpAction):
 
     action_name = "action_sextortion_help"
     topic = "sextortion"
-    heading = "Who can help{place}, including getting images taken down:"
+    heading = "sextortion"
 
 
 class ActionShelterHelp(TopicHelpAction):
@@ -134,7 +156,7 @@ class ActionShelterHelp(TopicHelpAction):
 
     action_name = "action_shelter_help"
     topic = "runaway"
-    heading = "Who can help you find somewhere safe{place}:"
+    heading = "shelter"
 
 
 class ActionCyberbullyingHelp(TopicHelpAction):
@@ -142,4 +164,4 @@ class ActionCyberbullyingHelp(TopicHelpAction):
 
     action_name = "action_cyberbullying_help"
     topic = "cyberbullying"
-    heading = "People who can help with bullying{place}:"
+    heading = "cyberbullying"

@@ -1,10 +1,12 @@
 """``action_platform_guide``: how to report and block on the app the user named, checked
-against that app's own help centre; general steps for any other app."""
+against that app's own help centre; general steps for any other app. In the user's language:
+where a checked guide has no translation, the translated general steps and the app's own help
+page stand in for it (menu names are never guessed)."""
 
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Union
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -16,37 +18,47 @@ from actions.guides.platforms import (
     Steps,
     load_platform_guides,
 )
+from actions.texts import texts_for, user_language
+from haven_nlu.language import DEFAULT_LANGUAGE
 
-KEEP_PROOF = (
-    "Before you block: note their username and the link to their profile or the message. "
-    "Never save or forward sexual pictures, not even as proof."
-)
+KEEP_PROOF = texts_for(DEFAULT_LANGUAGE)("platforms.keep_proof")
 
 
 def _numbered(steps: List[str]) -> str:
     return "\n".join(f"{number}. {step}" for number, step in enumerate(steps, start=1))
 
 
-def guide_text(name: str, steps: Steps) -> str:
+def guide_text(
+    name: str, steps: Union[Steps, PlatformGuide], language: str = DEFAULT_LANGUAGE
+) -> str:
     """Report steps, then block steps, as numbered lists a child can follow on a phone."""
+    words = texts_for(language)
     return (
-        f"How to report on {name}:\n{_numbered(steps.report_steps)}\n"
-        f"How to block:\n{_numbered(steps.block_steps)}"
+        f"{words('platforms.report_heading', name=name)}\n"
+        f"{_numbered(steps.in_language('report_steps', language))}\n"
+        f"{words('platforms.block_heading')}\n"
+        f"{_numbered(steps.in_language('block_steps', language))}"
     )
 
 
-def platform_text(guide: PlatformGuide) -> str:
-    """The checked guide with the official help page and the date it was checked."""
-    extra = "\n".join(guide.extra)
-    return "\n".join(
-        part
-        for part in (
-            guide_text(guide.name, guide),
-            extra,
-            f"{guide.name}'s help page: {guide.help_url} (checked {guide.checked.isoformat()})",
-        )
-        if part
+def platform_text(guide: PlatformGuide, general: Steps, language: str = DEFAULT_LANGUAGE) -> str:
+    """The checked guide with the official help page and the date it was checked; the general
+    steps stand in where the guide is not translated into the user's language."""
+    words = texts_for(language)
+    if guide.steps_in(language):
+        steps = [guide_text(guide.name, guide, language), *guide.in_language("extra", language)]
+    else:
+        steps = [
+            guide_text(guide.name, general, language),
+            words("platforms.general_steps_note", name=guide.name),
+        ]
+    help_page = words(
+        "platforms.help_page",
+        name=guide.name,
+        url=guide.help_url,
+        checked=guide.checked.isoformat(),
     )
+    return "\n".join(part for part in (*steps, help_page) if part)
 
 
 def platform_picker(guides: PlatformGuides) -> List[Dict[str, str]]:
@@ -70,18 +82,20 @@ class ActionPlatformGuide(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        language = user_language(tracker)
+        words = texts_for(language)
         guides = load_platform_guides()
         named = next(tracker.get_latest_entity_values("platform"), None)
         platform = named or tracker.get_slot("platform")
         guide = guides.find(platform)
         if guide is not None:
-            dispatcher.utter_message(text=platform_text(guide))
+            dispatcher.utter_message(text=platform_text(guide, guides.general, language))
         elif platform:
             # An app we have no checked guide for: general steps, never guessed menus.
-            dispatcher.utter_message(text=f"{guide_text(platform, guides.general)}\n{KEEP_PROOF}")
+            general = guide_text(platform, guides.general, language)
+            dispatcher.utter_message(text=f"{general}\n{words('platforms.keep_proof')}")
         else:
             dispatcher.utter_message(
-                text="Which app is it? I can show you the exact steps.",
-                buttons=platform_picker(guides),
+                text=words("platforms.ask_which"), buttons=platform_picker(guides)
             )
         return []

@@ -9,7 +9,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.countries import canonical_country
+from actions.directory.resolve import covered_countries
+from actions.help import directory
 from actions.roles import role_from_values
+
+# True when the user's country has no checked numbers: the urgent replies in languages other
+# than English have a variation for that case (a condition cannot say "any other country").
+UNCOVERED_SLOT = "country_uncovered"
 
 
 def remember(tracker: Tracker, slot: str, value: Optional[str]) -> List[EventType]:
@@ -34,7 +40,11 @@ class ActionRememberCountry(Action):
     ) -> List[EventType]:
         candidates = [*tracker.get_latest_entity_values("country"), tracker.get_slot("country")]
         country = next(filter(None, map(canonical_country, candidates)), None)
-        return remember(tracker, "country", country)
+        uncovered = country is not None and country not in covered_countries(directory().resources)
+        events = remember(tracker, "country", country)
+        if uncovered or tracker.get_slot(UNCOVERED_SLOT):
+            events.append(SlotSet(UNCOVERED_SLOT, uncovered))
+        return events
 
 
 class ActionRememberRole(Action):

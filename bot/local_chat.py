@@ -3,7 +3,8 @@ Rasa server, which calls the action server.
 
 Interactive when standard input is a terminal; otherwise it reads one message per line, prints the
 replies after each, and exits (``printf 'hi\\nI want to die\\n' | make chat``). Buttons are shown
-as numbered options; typing the number sends that button.
+as numbered options; typing the number sends that button. Each line's language (English or
+Traditional Chinese, from its script) goes to Rasa as metadata, as the Telegram bot does.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import httpx
 from bot.fallback import offline_reply
 from bot.local_stack import LocalStack, answers
 from bot.rasa_client import BotReply, Button, RasaClient
+from haven_nlu.language import DEFAULT_LANGUAGE, detect_language
 
 RASA_PORT = int(os.environ.get("HAVEN_RASA_PORT", "5005"))
 ACTIONS_PORT = int(os.environ.get("HAVEN_ACTIONS_PORT", "5055"))
@@ -48,24 +50,28 @@ def resolve_button_choice(text: str, buttons: List[Button]) -> str:
 
 
 class LocalChat:
-    """One local conversation: a pseudonymous sender id, and the buttons last shown."""
+    """One local conversation: a pseudonymous sender id, the buttons last shown, and the
+    language of the last line whose script told (English until one does)."""
 
     def __init__(self, client: RasaClient, out: TextIO = sys.stdout) -> None:
         self.client = client
         self.out = out
         self.sender_id = f"local-{secrets.token_hex(8)}"
         self.buttons: List[Button] = []
+        self.language = DEFAULT_LANGUAGE
 
     async def send_and_print(self, text: str) -> None:
         """Sends one line (or the button it names) and prints the replies; when the assistant
         cannot answer, prints the offline reply with emergency contacts instead of failing."""
+        self.language = detect_language(text) or self.language
         message = resolve_button_choice(text, self.buttons)
+        offline = offline_reply(self.language)
         try:
-            replies = await self.client.send(self.sender_id, message)
+            replies = await self.client.send(self.sender_id, message, self.language)
         except (httpx.HTTPError, ValueError):
-            replies = [BotReply(text=offline_reply())]
+            replies = [BotReply(text=offline)]
         self.buttons = [button for reply in replies for button in reply.buttons]
-        print(render_replies(replies) or f"haven> {offline_reply()}", file=self.out, flush=True)
+        print(render_replies(replies) or f"haven> {offline}", file=self.out, flush=True)
 
 
 async def _chat(rasa_url: str, stream: TextIO) -> None:

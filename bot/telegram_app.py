@@ -27,7 +27,7 @@ from bot.pseudonym import Pseudonymizer
 from bot.rasa_client import RasaClient
 from bot.telegram_handlers import HavenTelegram
 from bot.telegram_settings import TelegramSettings
-from bot.telegram_texts import Texts, default_texts
+from bot.telegram_texts import DEFAULT_LANGUAGE, Texts, default_texts
 
 logger = logging.getLogger(__name__)
 
@@ -137,20 +137,35 @@ def configure_logging(settings: TelegramSettings, level: int = logging.INFO) -> 
 # ---------------------------------------------------------------- start-up
 
 
+def telegram_language_code(language: str) -> Optional[str]:
+    """The Bot API's language_code for a texts language ("zh-TW" -> "zh": Telegram takes a
+    two-letter ISO 639-1 code), or None for English, the default every user sees otherwise."""
+    return None if language == DEFAULT_LANGUAGE else language.split("-")[0].lower()
+
+
 async def announce(application: Application) -> None:
-    """At start-up: the command list and the descriptions shown before a chat starts. A failure
-    here is logged and the bot still serves."""
+    """At start-up: the command list and the descriptions shown before a chat starts, in English
+    for everyone and in each other language for users whose Telegram interface uses it. A
+    failure here is logged and the bot still serves."""
     texts: Texts = application.bot_data[HAVEN_KEY].texts
-    commands: List[BotCommand] = [
-        BotCommand(name, description) for name, description in texts.commands().items()
-    ]
     bot = application.bot
-    try:
-        await bot.set_my_commands(commands)
-        await bot.set_my_description(texts.get("description"))
-        await bot.set_my_short_description(texts.get("short_description"))
-    except TelegramError as error:
-        logger.warning("could not set the command list or description: %s", type(error).__name__)
+    for language in texts.languages:
+        code = telegram_language_code(language)
+        commands: List[BotCommand] = [
+            BotCommand(name, description) for name, description in texts.commands(language).items()
+        ]
+        try:
+            await bot.set_my_commands(commands, language_code=code)
+            await bot.set_my_description(texts.get("description", language), language_code=code)
+            await bot.set_my_short_description(
+                texts.get("short_description", language), language_code=code
+            )
+        except TelegramError as error:
+            logger.warning(
+                "could not set the command list or description (%s): %s",
+                language,
+                type(error).__name__,
+            )
 
 
 async def close_rasa(application: Application) -> None:

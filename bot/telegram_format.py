@@ -180,10 +180,12 @@ def parse_start_payload(payload: Optional[str]) -> List[str]:
 
 # ---------------------------------------------------------------- sensitive answers
 
-# A helpline line in Haven's answers reads "call 116 123", "call or text 988"; the international
-# route links Find A Helpline. Either means the conversation touched something a child may not
-# want someone else who checks their phone to see.
-_HELPLINE_NUMBER = re.compile(r"\b(?:call|text)(?: or text)?:? \+?\d", re.IGNORECASE)
+# A helpline line in Haven's answers reads "call 116 123", "call or text 988" (in Chinese "打 1995",
+# "打電話或傳簡訊到 988"); the international route links Find A Helpline. Either means the
+# conversation touched something a child may not want someone else who checks their phone to see.
+_HELPLINE_NUMBER = re.compile(
+    r"\b(?:call|text)(?: or text)?:? \+?\d|(?:打|撥|傳簡訊到) ?\+?\d", re.IGNORECASE
+)
 _HELPLINE_DIRECTORY = re.compile(r"findahelpline\.com", re.IGNORECASE)
 
 

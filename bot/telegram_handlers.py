@@ -1,12 +1,15 @@
 """What the Telegram bot does with each update. Every user message goes to Rasa under a pseudonym;
 when Rasa is down, slow or failing, the child still gets the offline reply with emergency numbers.
-Nothing here stores message text: only message ids (for /wipe) and the chosen language, in memory.
+Nothing here stores message text: only message ids (for /wipe) and each chat's language code
+("en" or "zh-TW", from the script of its messages, /language, or the Telegram interface language
+as a hint), in memory.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections import OrderedDict, deque
@@ -22,11 +25,13 @@ from telegram import (
     Message,
     MessageEntity,
     Update,
+    User,
 )
 from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from actions.countries import home_country
 from bot.fallback import offline_reply
 from bot.pseudonym import Pseudonymizer
 from bot.rasa_client import BotReply, Button, RasaClient
@@ -44,6 +49,7 @@ from bot.telegram_format import (
     pressed_title,
 )
 from bot.telegram_texts import DEFAULT_LANGUAGE, Texts
+from haven_nlu.language import detect_language, from_telegram_code, normalise_choice
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +67,8 @@ WELCOME_BUTTONS = [
     ("privacy", "/ask_privacy"),
     ("parents", "/ask_parent_warning_signs"),
 ]
+# Sent to Rasa when a language is chosen with /language, so its `language` slot follows.
+SET_LANGUAGE_INTENT = "/set_language"
 # Deleted after the reply: a picture of a child should not stay in a chat someone else may see.
 _DELETED_MEDIA = ("photo", "video", "video_note", "animation", "document")
 
@@ -130,8 +138,25 @@ class HavenTelegram:
 
     # ------------------------------------------------------------ helpers
 
-    def language(self, chat: Optional[Chat]) -> str:
-        return self.languages.get(chat.id, DEFAULT_LANGUAGE) if chat else DEFAULT_LANGUAGE
+    def language(self, chat: Optional[Chat], user: Optional[User] = None) -> str:
+        """The chat's language: the one its messages were last written in or chosen with
+        /language; until there is one, the user's Telegram interface language as a hint (used,
+        never stored); else English."""
+        if chat is not None and chat.id in self.languages:
+            return self.languages[chat.id]
+        hint = from_telegram_code(user.language_code if user is not None else None)
+        return hint if hint in self.texts.languages else DEFAULT_LANGUAGE
+
+    def _language(self, update: Update) -> str:
+        return self.language(update.effective_chat, update.effective_user)
+
+    def follow_language(self, chat: Chat, text: Optional[str]) -> None:
+        """Remembers the language a message is written in, so the bot's own words and Rasa's
+        answers follow the child; a message whose script does not tell ("ok", "👍") keeps the
+        earlier language."""
+        detected = detect_language(text)
+        if detected is not None and detected in self.texts.languages:
+            self.languages[chat.id] = detected
 
     def _remember(self, chat: Chat, message: Optional[Message]) -> None:
         if message is not None and chat.type == ChatType.PRIVATE:
@@ -188,14 +213,16 @@ class HavenTelegram:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def ask_rasa(self, sender_id: str, message: str) -> Optional[List[BotReply]]:
+    async def ask_rasa(
+        self, sender_id: str, message: str, language: Optional[str] = None
+    ) -> Optional[List[BotReply]]:
         """Rasa's replies, or None when Rasa cannot answer in time. A failed connection or a
         server error is retried once; a timeout is not (Rasa may still be handling the message,
         and the child should not wait twice)."""
         for attempt in (1, 2):
             try:
                 return await asyncio.wait_for(
-                    self.rasa.send(sender_id, message), timeout=self.rasa_timeout
+                    self.rasa.send(sender_id, message, language), timeout=self.rasa_timeout
                 )
             except (asyncio.TimeoutError, httpx.TimeoutException):
                 logger.warning("Rasa did not answer within %.0f s", self.rasa_timeout)
@@ -212,19 +239,41 @@ class HavenTelegram:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return
-        language = self.language(chat)
-        # Only the pseudonym and the text go to Rasa: no Telegram id, username or name.
-        sender_id = self.pseudonymizer.sender_id(CHANNEL, user.id)
-        async with self.typing(bot, chat):
-            replies = await self.ask_rasa(sender_id, message)
+        language = self.language(chat, user)
+        replies = await self._converse(bot, chat, user, message, language)
         # Every turn of the assistant says something, so an empty answer means Rasa failed inside
         # (its REST channel answers [] on an error, e.g. while the database restarts): the child
         # gets the emergency numbers and is asked to send the message again.
         if not replies:
             note = self.texts.get("offline_note", language)
-            await self.send_text(bot, chat, f"{offline_reply()}\n\n{note}")
+            await self.send_text(bot, chat, f"{offline_reply(language)}\n\n{note}")
             return
         await self.send_replies(bot, chat, replies, language)
+
+    async def _converse(
+        self, bot: Bot, chat: Chat, user: User, message: str, language: str
+    ) -> Optional[List[BotReply]]:
+        """Rasa's answer to one message, "typing..." shown meanwhile. Only the pseudonym, the
+        text and the chat's language go to Rasa: no Telegram id, username or name."""
+        sender_id = self.pseudonymizer.sender_id(CHANNEL, user.id)
+        async with self.typing(bot, chat):
+            return await self.ask_rasa(sender_id, message, language)
+
+    async def set_language(self, update: Update, bot: Bot, chat: Chat, code: str) -> None:
+        """A language chosen with /language: remembered for the chat and told to Rasa (its
+        `language` slot follows), whose confirmation is sent; the local one when Rasa is down."""
+        language, user = normalise_choice(code), update.effective_user
+        if language is None or language not in self.texts.languages or user is None:
+            expired = self.texts.get("button_expired", self.language(chat, user))
+            await self.send_text(bot, chat, expired)
+            return
+        self.languages[chat.id] = language
+        payload = SET_LANGUAGE_INTENT + json.dumps({"language": language}, separators=(",", ":"))
+        replies = await self._converse(bot, chat, user, payload, language)
+        if replies:
+            await self.send_replies(bot, chat, replies, language)
+        else:
+            await self.send_text(bot, chat, self.texts.get("language_set", language))
 
     async def group_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """In a group: general words only, and a button that opens a private chat."""
@@ -232,9 +281,10 @@ class HavenTelegram:
         if message is None:
             return
         url = f"https://t.me/{context.bot.username}?start=group"
-        title = self.texts.entry("buttons", "private_chat")
+        language = self._language(update)
+        title = self.texts.entry("buttons", "private_chat", language)
         await message.reply_text(
-            self.texts.get("group"),
+            self.texts.get("group", language),
             reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(title, url=url)]]),
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
@@ -273,7 +323,7 @@ class HavenTelegram:
         chat = await self._command_chat(update, context)
         if chat is None:
             return
-        language = self.language(chat)
+        language = self._language(update)
         buttons = [self._button(key, payload, language) for key, payload in WELCOME_BUTTONS]
         await self.send_text(
             context.bot,
@@ -305,14 +355,16 @@ class HavenTelegram:
         await self._relay_command(update, context, "/request_forget")
 
     async def country(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/country: a picker for the covered countries, and one for anywhere else."""
+        """/country: a picker for the covered countries (the home country of the chat's language
+        first: Taiwan for Chinese), and one for anywhere else."""
         chat = await self._command_chat(update, context)
         if chat is None:
             return
-        language = self.language(chat)
+        language = self._language(update)
+        home = home_country(language)
         buttons = [
             Button(self.texts.entry("country_names", name, language), country_payload(name))
-            for name in COUNTRY_CODES.values()
+            for name in sorted(COUNTRY_CODES.values(), key=lambda name: name != home)
         ]
         buttons.append(self._button("somewhere_else", SOMEWHERE_ELSE_PAYLOAD, language))
         await self.send_text(
@@ -323,11 +375,11 @@ class HavenTelegram:
         )
 
     async def choose_language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/language: the languages with a texts file (English for now)."""
+        """/language: a button per language with a texts file (English, 繁體中文)."""
         chat = await self._command_chat(update, context)
         if chat is None:
             return
-        language = self.language(chat)
+        language = self._language(update)
         rows = [
             [
                 InlineKeyboardButton(
@@ -348,9 +400,9 @@ class HavenTelegram:
         chat = await self._command_chat(update, context)
         if chat is None:
             return
-        await self.wipe(context.bot, chat)
+        await self.wipe(context.bot, chat, self._language(update))
 
-    async def wipe(self, bot: Bot, chat: Chat) -> None:
+    async def wipe(self, bot: Bot, chat: Chat, language: str = DEFAULT_LANGUAGE) -> None:
         """Deletes the remembered messages in batches (deleteMessages), one by one if a batch
         fails, then confirms in one short message."""
         ids = self.history.take(chat.id)
@@ -363,7 +415,7 @@ class HavenTelegram:
                 for message_id in batch:
                     with contextlib.suppress(TelegramError):
                         await bot.delete_message(chat.id, message_id)
-        await self.send_text(bot, chat, self.texts.get("wiped", self.language(chat)))
+        await self.send_text(bot, chat, self.texts.get("wiped", language))
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command the bot does not have: never passed to Rasa as an intent. In a group, only
@@ -376,23 +428,26 @@ class HavenTelegram:
             return
         self._remember(chat, update.effective_message)
         await self.send_text(
-            context.bot, chat, self.texts.get("unknown_command", self.language(chat))
+            context.bot, chat, self.texts.get("unknown_command", self._language(update))
         )
 
     # ------------------------------------------------------------ messages
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A private text message (or an edited one, answered as new): relayed to Rasa as is."""
+        """A private text message (or an edited one, answered as new): its language remembered,
+        then relayed to Rasa as is."""
         chat, message = self._private(update), update.effective_message
         if chat is None or message is None or message.text is None:
             return
         self._remember(chat, message)
+        self.follow_language(chat, message.text)
         await self.relay(update, context.bot, message.text)
 
     async def group_mention(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A group message: answered only when it mentions the bot, and only in general."""
-        message = update.effective_message
-        if message is not None and mentions_bot(message, context.bot):
+        message, chat = update.effective_message, update.effective_chat
+        if message is not None and chat is not None and mentions_bot(message, context.bot):
+            self.follow_language(chat, message.text or message.caption)
             await self.group_reply(update, context)
 
     async def media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -401,7 +456,7 @@ class HavenTelegram:
         chat, message = self._private(update), update.effective_message
         if chat is None or message is None:
             return
-        language = self.language(chat)
+        language = self._language(update)
         if any(getattr(message, kind) for kind in _DELETED_MEDIA):
             help_button = self._button("get_help", "/ask_help", language)
             markup = keyboard([help_button], self.registry)
@@ -434,13 +489,13 @@ class HavenTelegram:
         data = query.data or ""
         payload = self.registry.decode(data)
         known = data == WIPE_CALLBACK or data.startswith(LANGUAGE_CALLBACK_PREFIX) or payload
+        language = self._language(update)
         if chat is None or chat.type != ChatType.PRIVATE or not known:
-            language = self.language(chat)
             await query.answer(self.texts.get("button_expired", language), show_alert=True)
             return
         await query.answer()
         if data == WIPE_CALLBACK:
-            await self.wipe(context.bot, chat)
+            await self.wipe(context.bot, chat, language)
             return
         message = query.message if isinstance(query.message, Message) else None
         title = pressed_title(message.reply_markup if message else None, data)
@@ -451,12 +506,10 @@ class HavenTelegram:
                 logger.info("keyboard not removed (%s)", type(error).__name__)
         if data.startswith(LANGUAGE_CALLBACK_PREFIX):
             code = data[len(LANGUAGE_CALLBACK_PREFIX) :]
-            if code in self.texts.languages:
-                self.languages[chat.id] = code
-            await self.send_text(context.bot, chat, self.texts.get("language_set", code))
+            await self.set_language(update, context.bot, chat, code)
             return
         if title:
-            pressed = self.texts.get("pressed", self.language(chat), title=title)
+            pressed = self.texts.get("pressed", language, title=title)
             await self.send_text(context.bot, chat, pressed)
         await self.relay(update, context.bot, payload or "")
 
@@ -472,7 +525,8 @@ class HavenTelegram:
         chat = self._private(update)
         if chat is None:
             return
-        text = f"{self.texts.get('error_reply', self.language(chat))}\n\n{offline_reply()}"
+        language = self._language(update)
+        text = f"{self.texts.get('error_reply', language)}\n\n{offline_reply(language)}"
         try:
             await self.send_text(context.bot, chat, text)
         except TelegramError as error:

@@ -6,6 +6,10 @@ the middle of a long message about a game). This detector runs after the classif
 it when a crisis pattern matches. It is deliberately plain: normalise slang and typos, lemmatise
 with spaCy, match token patterns (``crisis_patterns.yml``), then discard matches that are negated
 ("i'm not suicidal"), quoted ("the song says 'i wanna die'") or reported from a film or a book.
+
+A message with Chinese in it (see :func:`haven_nlu.language.detect_language`) is also read by the
+Traditional Chinese detector (:mod:`haven_nlu.crisis_zh`), and the more urgent of the two
+findings is kept: a mixed message ("他說要po我的nudes", "我想 end it all") needs both.
 """
 
 from __future__ import annotations
@@ -14,13 +18,18 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import spacy
 import yaml
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
+
+from haven_nlu.language import CHINESE, detect_language
+
+if TYPE_CHECKING:
+    from haven_nlu.crisis_zh import ChineseCrisisDetector
 
 PATTERNS_FILE = Path(__file__).with_name("crisis_patterns.yml")
 PIPELINE_DIR = Path(__file__).resolve().parent.parent / "var" / "spacy" / "en_haven"
@@ -168,8 +177,17 @@ def _squeeze_repeats(text: str) -> str:
 class CrisisDetector:
     """Finds crisis statements in a message. Thread-safe after construction."""
 
-    def __init__(self, nlp: Optional[Language] = None, patterns_file: Path = PATTERNS_FILE):
+    def __init__(
+        self,
+        nlp: Optional[Language] = None,
+        patterns_file: Path = PATTERNS_FILE,
+        chinese: Optional[ChineseCrisisDetector] = None,
+    ):
+        # Imported here: the Chinese detector builds on this module's findings.
+        from haven_nlu.crisis_zh import ChineseCrisisDetector
+
         self.nlp = nlp or _load_pipeline()
+        self.chinese = chinese or ChineseCrisisDetector()
         # BaseLoader keeps every scalar a string: plain YAML would read "no", "off" and "on" in
         # a phrase as booleans.
         config = yaml.load(patterns_file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
@@ -234,6 +252,9 @@ class CrisisDetector:
             self._self_negating[key] = any(
                 word in _NEGATIONS for token in tokens for word in token.split("|")
             )
+        for category, intent in self.chinese.intents.items():
+            if self._intents.get(category) != intent:
+                raise ValueError(f"Chinese crisis category {category} has no English match")
 
     def _rank_of(self, key: str) -> int:
         category = key.split(":")[0]
@@ -363,7 +384,18 @@ class CrisisDetector:
     def assess(self, text: str) -> Assessment:
         """The crisis finding, if any, and otherwise why the message reads as no crisis: a
         crisis phrase that was negated, quoted, reported or laughed off, or a known non-crisis
-        reading ("this game is killing me", "what is self harm")."""
+        reading ("this game is killing me", "what is self harm"). A message with Chinese in it
+        is read by both detectors and the more urgent finding wins."""
+        english = self._assess_english(text)
+        if detect_language(text) != CHINESE:
+            return english
+        chinese = self.chinese.assess(text)
+        findings = [found for found in (english, chinese) if found.finding]
+        if findings:
+            return min(findings, key=lambda found: self._categories.index(found.finding.category))
+        return Assessment(None, chinese.no_crisis_reason or english.no_crisis_reason)
+
+    def _assess_english(self, text: str) -> Assessment:
         if not text or not text.strip():
             return Assessment(None, None)
         normalised = self.normalise(text)

@@ -13,17 +13,14 @@ instead. The parse data records what was done and why under ``crisis_safety_net`
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from haven_nlu.crisis import CrisisDetector, default_detector
+from haven_nlu.rule_component import MessageRule
 
 PARSE_KEY = "crisis_safety_net"
 # Intents that only mean "this person is in crisis now" (ask_sextortion also answers questions).
@@ -39,7 +36,7 @@ MIN_ALTERNATIVE_CONFIDENCE = 0.15
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class CrisisSafetyNet(GraphComponent):
+class CrisisSafetyNet(MessageRule):
     """Overrides the classifier's intent when a crisis pattern matches."""
 
     @staticmethod
@@ -49,25 +46,7 @@ class CrisisSafetyNet(GraphComponent):
     def __init__(self, detector: Optional[CrisisDetector] = None) -> None:
         self._detector = detector or default_detector()
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> CrisisSafetyNet:
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            self._check(message)
-        return messages
-
-    def _check(self, message: Message) -> None:
+    def check(self, message: Message) -> None:
         text = message.get(TEXT) or ""
         if text.startswith("/"):
             return  # a button payload names its intent already

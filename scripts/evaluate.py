@@ -1,5 +1,6 @@
-"""`make evaluate`: 5-fold cross-validation on the training data and a score on the held-out set
-(messages written separately from the training data), printed as intent F1 per intent."""
+"""`make evaluate`: for each language, 5-fold cross-validation on its training data and a score
+of the trained (bilingual) model on its held-out set (messages written separately from the
+training data), printed as intent F1 per intent."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from actions.paths import PROJECT_ROOT
 from scripts.rasa_cli import latest_model, run_rasa
 
 RESULTS_DIR = PROJECT_ROOT / "results"
-HOLDOUT = PROJECT_ROOT / "tests" / "nlu_holdout.yml"
+HOLDOUT = {
+    "en": PROJECT_ROOT / "tests" / "nlu_holdout.yml",
+    "zh-TW": PROJECT_ROOT / "tests" / "nlu_holdout_zh.yml",
+}
+NLU_DIR = PROJECT_ROOT / "data" / "nlu"
 
 
 def intent_table(report: Dict[str, Dict], title: str) -> str:
@@ -39,24 +44,25 @@ def evaluate(*args: str) -> None:
 
 
 def main() -> int:
-    cross_validation = RESULTS_DIR / "cross_validation"
-    holdout = RESULTS_DIR / "holdout"
     model = latest_model()
     if model is None:
         raise SystemExit("no model in models/: run `make train` first")
-    evaluate(
-        *"--cross-validation --folds 5 --nlu data/nlu --config config.yml".split(),
-        "--out",
-        str(cross_validation),
-    )
-    evaluate("--model", str(model), "--nlu", str(HOLDOUT), "--out", str(holdout))
-    for directory, title in (
-        (cross_validation, "5-fold cross-validation (test folds)"),
-        (holdout, "held-out set (tests/nlu_holdout.yml)"),
-    ):
-        report = json.loads((directory / "intent_report.json").read_text(encoding="utf-8"))
-        print()
-        print(intent_table(report, title))
+    tables: List[str] = []
+    for language, held_out in HOLDOUT.items():
+        cross_validation = RESULTS_DIR / f"cross_validation_{language}"
+        holdout = RESULTS_DIR / f"holdout_{language}"
+        evaluate(
+            *("--cross-validation", "--folds", "5", "--config", "config.yml"),
+            *("--nlu", str(NLU_DIR / language), "--out", str(cross_validation)),
+        )
+        evaluate("--model", str(model), "--nlu", str(held_out), "--out", str(holdout))
+        for directory, title in (
+            (cross_validation, f"{language}: 5-fold cross-validation on data/nlu/{language}"),
+            (holdout, f"{language}: trained model on {held_out.relative_to(PROJECT_ROOT)}"),
+        ):
+            report = json.loads((directory / "intent_report.json").read_text(encoding="utf-8"))
+            tables.append(intent_table(report, title))
+    print("\n\n".join(tables))
     return 0
 
 

@@ -15,11 +15,12 @@ MODELS_DIR = PROJECT_ROOT / "models"
 
 
 def run_rasa(
-    *args: str, capture: bool = True, timeout: Optional[float] = None
+    *args: str, capture: bool = True, timeout: Optional[float] = None, module: str = "rasa"
 ) -> subprocess.CompletedProcess:
-    """Runs `rasa <args>` and returns the finished process (output captured unless asked not to)."""
+    """Runs `rasa <args>` (or another module's command line, e.g. scripts.rasa_story_test) and
+    returns the finished process (output captured unless asked not to)."""
     return subprocess.run(
-        [sys.executable, "-m", "rasa", *args],
+        [sys.executable, "-m", module, *args],
         cwd=PROJECT_ROOT,
         env=service_environment(),
         capture_output=capture,

@@ -6,7 +6,7 @@ import os
 import secrets
 import uuid
 from pathlib import Path
-from typing import Callable, Iterator, List
+from typing import Callable, Iterator, List, Optional
 
 import httpx
 import pytest
@@ -21,7 +21,7 @@ TEST_ACTIONS_PORT = int(os.environ.get("HAVEN_TEST_ACTIONS_PORT", "5155"))
 TEST_TRACKER_DB = PROJECT_ROOT / "var" / "test" / f"tracker-{TEST_RASA_PORT}.db"
 TEST_API_TOKEN = secrets.token_hex(16)
 
-Talk = Callable[[str, str], List[BotReply]]
+Talk = Callable[..., List[BotReply]]
 
 
 @pytest.fixture(scope="session")
@@ -55,8 +55,11 @@ def talk(assistant: LocalStack) -> Iterator[Talk]:
     """Sends one message over Rasa's REST channel, as every channel does, and returns replies."""
     client = httpx.Client(base_url=assistant.rasa_url, timeout=60)
 
-    def send(sender_id: str, text: str) -> List[BotReply]:
-        response = client.post(REST_WEBHOOK_PATH, json={"sender": sender_id, "message": text})
+    def send(sender_id: str, text: str, language: Optional[str] = None) -> List[BotReply]:
+        body = {"sender": sender_id, "message": text}
+        if language:  # what a front end sends: the language it knows for the chat
+            body["metadata"] = {"language": language}
+        response = client.post(REST_WEBHOOK_PATH, json=body)
         response.raise_for_status()
         return parse_replies(response.json())
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import secrets
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -16,6 +18,8 @@ from actions.directory.resolve import covered_countries
 from actions.paths import PROJECT_ROOT
 
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"
+# One sub-folder per language, the same topic files in each.
+LANGUAGES = ("en", "zh-TW")
 _ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]+\)|\{[^}]+\})")
 
 TAXONOMY = """
@@ -24,7 +28,7 @@ TAXONOMY = """
     ask_privacy ask_harmful_content ask_law ask_report_platform ask_parent_warning_signs
     ask_talk_to_child ask_help ask_shelter disclose_abuse crisis_self_harm crisis_immediate_danger
     request_forget
-    feeling_distressed
+    feeling_distressed set_language
 """.split()
 RISK_DISCLOSURE_CRISIS = """
     ask_grooming ask_sextortion ask_csam_report ask_cyberbullying ask_meeting_stranger ask_privacy
@@ -49,8 +53,15 @@ def load_yaml(path: Path) -> Any:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def _domain_text_parsed(text: str) -> Dict[str, Any]:
+    return yaml.safe_load(text)
+
+
 def domain() -> Dict[str, Any]:
-    return load_yaml(PROJECT_ROOT / "domain.yml")
+    """domain.yml, parsed once per version of the file (it is large: tests read it often)."""
+    text = (PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8")
+    return copy.deepcopy(_domain_text_parsed(text))
 
 
 def plain_text(example: str) -> str:
@@ -69,8 +80,14 @@ def nlu_examples(path: Path) -> Iterator[Tuple[str, str]]:
                 yield block["intent"], plain_text(line[2:])
 
 
-def all_training_examples() -> List[Tuple[str, str]]:
-    return [pair for path in sorted(NLU_DIR.glob("*.yml")) for pair in nlu_examples(path)]
+def nlu_files(language: Optional[str] = None) -> List[Path]:
+    """The topic files of one language, or of every language."""
+    languages = [language] if language else LANGUAGES
+    return [path for code in languages for path in sorted((NLU_DIR / code).glob("*.yml"))]
+
+
+def all_training_examples(language: Optional[str] = None) -> List[Tuple[str, str]]:
+    return [pair for path in nlu_files(language) for pair in nlu_examples(path)]
 
 
 def response_variations() -> Iterator[Tuple[str, Dict[str, Any]]]:

@@ -10,8 +10,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.profile import ActionRememberCountry, ActionRememberRole
-from tests.helpers import make_tracker
+from actions.profile import UNCOVERED_SLOT, ActionRememberCountry, ActionRememberRole
+from tests.helpers import covered_countries_now, make_tracker
 
 
 def run_action(action: Any, tracker: Tracker) -> List[Dict[str, Any]]:
@@ -44,7 +44,22 @@ def test_country_is_stored_by_its_canonical_name(entity_value: str, expected: st
         entities=[{"entity": "country", "value": entity_value}],
         slots={"country": entity_value},
     )
-    assert run_action(ActionRememberCountry(), tracker) == [SlotSet("country", expected)]
+    events = run_action(ActionRememberCountry(), tracker)
+    assert events[0] == SlotSet("country", expected)
+    # Brazil and Germany have no checked numbers: the urgent replies in Chinese read this slot.
+    uncovered = expected not in covered_countries_now()
+    assert events[1:] == ([SlotSet(UNCOVERED_SLOT, True)] if uncovered else [])
+
+
+def test_naming_a_covered_country_after_an_uncovered_one_clears_the_mark() -> None:
+    tracker = make_tracker(
+        "actually i'm in taiwan",
+        "inform_country",
+        entities=[{"entity": "country", "value": "Taiwan"}],
+        slots={"country": "Taiwan", UNCOVERED_SLOT: True},
+    )
+    events = run_action(ActionRememberCountry(), tracker)
+    assert events == [SlotSet("country", "Taiwan"), SlotSet(UNCOVERED_SLOT, False)]
 
 
 def test_unknown_country_name_is_cleared_so_the_international_route_is_shown() -> None:

@@ -13,15 +13,30 @@ helplines.
 That is below the bar this project set (98 % recall, at most 3 % false alarms), so the bar is
 kept as a strict expected failure that reports the figures on every run, and the measured
 figures are floors that must not get worse. See the closing note of the safety-net issue.
+
+Traditional Chinese (Taiwan): ``tests/crisis_regression_zh.yml`` (208 + 206, and 40 personal-data
+items used by tests/test_privacy.py) was written by another helper that never saw the detector;
+the Chinese patterns were tuned only on ``haven_nlu/tuning/dev_zh.yml``. Measured on it once, at
+the end (2026-12-02): detector alone recall 0.750 (156/208), false alarms 0.039 (8/206). By
+category: suicide 52/65, self_harm 24/31, abuse 26/32, sexual coercion 16/25, sextortion 13/25,
+danger 25/30; the false alarms are past-and-resolved stories (5/23), media (2/25) and one lesson
+(1/28). The bar is kept as a strict expected failure for the Chinese detector as well.
+
+With the bilingual model (2026-12-02: one classifier for English and Chinese, word n-grams added,
+docs/languages.md), whole pipeline: English recall 0.936 (191/204), false alarms 0.132 (27/204)
+(3 more misses, 12 fewer false alarms than the English-only model); Chinese recall 0.957
+(199/208), false alarms 0.160 (33/206). The floors below are these figures less a margin.
 """
 
 from __future__ import annotations
 
-from typing import Tuple
+import time
+from functools import cache
+from typing import Dict, Optional, Tuple
 
 import pytest
 
-from haven_nlu.crisis import default_detector
+from haven_nlu.crisis import CrisisFinding, default_detector
 from haven_nlu.crisis_component import PARSE_KEY
 from haven_nlu.tuning.score import (
     CRISIS_INTENTS,
@@ -33,23 +48,34 @@ from haven_nlu.tuning.score import (
 )
 from tests.helpers import PROJECT_ROOT
 
-REGRESSION_SET = PROJECT_ROOT / "tests" / "crisis_regression.yml"
+REGRESSION_SETS = {
+    "en": PROJECT_ROOT / "tests" / "crisis_regression.yml",
+    "zh-TW": PROJECT_ROOT / "tests" / "crisis_regression_zh.yml",
+}
+# The set each language's detector was tuned on: the regression set must share no sentence.
+DEV_SETS = {"zh-TW": PROJECT_ROOT / "haven_nlu" / "tuning" / "dev_zh.yml"}
 MIN_RECALL = 0.98
 MAX_FALSE_ALARMS = 0.03
 # What the current detector and pipeline reach on the regression set, less a margin for the
 # run-to-run variation of training: they may only get better.
-DETECTOR_FLOOR = (0.80, 0.035)
-PIPELINE_FLOOR = (0.93, 0.22)
+DETECTOR_FLOORS = {"en": (0.80, 0.035), "zh-TW": (0.74, 0.045)}
+PIPELINE_FLOORS = {"en": (0.93, 0.15), "zh-TW": (0.95, 0.17)}
 BAR_NOT_MET = pytest.mark.xfail(
     strict=True, reason="the 98 % recall / 3 % false-alarm bar is not met yet (see module doc)"
 )
+EACH_LANGUAGE = pytest.mark.parametrize("language", list(REGRESSION_SETS))
 
 
-def test_the_regression_set_is_big_enough_and_disjoint() -> None:
-    positives, negatives = load_set(REGRESSION_SET)
+@EACH_LANGUAGE
+def test_the_regression_set_is_big_enough_and_disjoint(language: str) -> None:
+    positives, negatives = load_set(REGRESSION_SETS[language])
     assert len(positives) >= 150 and len(negatives) >= 150
     texts = [item["text"].strip().lower() for item in positives + negatives]
     assert len(texts) == len(set(texts)), "duplicate sentences"
+    if language in DEV_SETS:
+        tuned_on = {item["text"].strip().lower() for item in sum(load_set(DEV_SETS[language]), [])}
+        shared = len(tuned_on & set(texts))  # a count only: the sentences stay unread
+        assert shared == 0, f"{shared} regression sentences are in the dev set"
     categories = {item["category"] for item in positives}
     assert {"self_harm", "abuse", "sextortion", "danger"} <= {
         "self_harm" if c == "suicide" else "abuse" if c == "sexual_coercion" else c
@@ -57,40 +83,57 @@ def test_the_regression_set_is_big_enough_and_disjoint() -> None:
     }
 
 
-def detector_rates() -> Tuple[float, float]:
-    positives, negatives = load_set(REGRESSION_SET)
+@cache
+def detector_rates(language: str = "en") -> Tuple[float, float]:
+    """The rule-based detector alone on one language's regression set (measured once a run)."""
+    positives, negatives = load_set(REGRESSION_SETS[language])
     hits = detector_hits(positives, negatives)
-    print(report("crisis detector", positives, negatives, *hits))
+    print(report(f"crisis detector ({language})", positives, negatives, *hits))
     return rates(*hits)
 
 
-def pipeline_rates(parse) -> Tuple[float, float]:
-    """The whole NLU pipeline (classifier, fallback, safety net) on the regression set."""
-    positives, negatives = load_set(REGRESSION_SET)
-    hits = pipeline_hits(positives, negatives, parse)
-    print(report("full pipeline", positives, negatives, *hits))
-    return rates(*hits)
+_PIPELINE_RATES: Dict[str, Tuple[float, float]] = {}
 
 
-def test_the_detector_does_not_fall_below_its_measured_floor() -> None:
-    recall, false_alarms = detector_rates()
-    assert recall >= DETECTOR_FLOOR[0] and false_alarms <= DETECTOR_FLOOR[1]
+def pipeline_rates(parse, language: str) -> Tuple[float, float]:
+    """The whole NLU pipeline (classifier, fallback, safety net) on one language's regression
+    set, measured once a run."""
+    if language not in _PIPELINE_RATES:
+        positives, negatives = load_set(REGRESSION_SETS[language])
+        hits = pipeline_hits(positives, negatives, parse)
+        print(report(f"full pipeline ({language})", positives, negatives, *hits))
+        _PIPELINE_RATES[language] = rates(*hits)
+    return _PIPELINE_RATES[language]
 
 
-@pytest.fixture(scope="module")
-def measured_pipeline(parse) -> Tuple[float, float]:
-    return pipeline_rates(parse)
+@EACH_LANGUAGE
+def test_the_detector_does_not_fall_below_its_measured_floor(language: str) -> None:
+    recall, false_alarms = detector_rates(language)
+    floor = DETECTOR_FLOORS[language]
+    assert recall >= floor[0] and false_alarms <= floor[1], (recall, false_alarms)
 
 
-def test_the_pipeline_does_not_fall_below_its_measured_floor(measured_pipeline) -> None:
-    recall, false_alarms = measured_pipeline
-    assert recall >= PIPELINE_FLOOR[0] and false_alarms <= PIPELINE_FLOOR[1]
+@pytest.mark.parametrize(
+    "language", [pytest.param(language, marks=BAR_NOT_MET) for language in REGRESSION_SETS]
+)
+def test_the_detector_meets_the_safety_bar(language: str) -> None:
+    recall, false_alarms = detector_rates(language)
+    assert recall >= MIN_RECALL and false_alarms <= MAX_FALSE_ALARMS, (recall, false_alarms)
 
 
-@BAR_NOT_MET
-def test_the_pipeline_meets_the_safety_bar(measured_pipeline) -> None:
-    recall, false_alarms = measured_pipeline
-    assert recall >= MIN_RECALL and false_alarms <= MAX_FALSE_ALARMS
+@EACH_LANGUAGE
+def test_the_pipeline_does_not_fall_below_its_measured_floor(parse, language: str) -> None:
+    recall, false_alarms = pipeline_rates(parse, language)
+    floor = PIPELINE_FLOORS[language]
+    assert recall >= floor[0] and false_alarms <= floor[1], (recall, false_alarms)
+
+
+@pytest.mark.parametrize(
+    "language", [pytest.param(language, marks=BAR_NOT_MET) for language in REGRESSION_SETS]
+)
+def test_the_pipeline_meets_the_safety_bar(parse, language: str) -> None:
+    recall, false_alarms = pipeline_rates(parse, language)
+    assert recall >= MIN_RECALL and false_alarms <= MAX_FALSE_ALARMS, (recall, false_alarms)
 
 
 @pytest.mark.parametrize(
@@ -171,9 +214,133 @@ def _classified(intent: str, text: str):
         ("disclose_abuse", "my uncle touches me and says he will post pics", "disclose_abuse"),
         # A classifier false alarm with a recognised harmless reading is taken back.
         ("crisis_self_harm", "this game is killing me", "out_of_scope"),
+        # The same in Chinese.
+        ("out_of_scope", "我真的好想死", "crisis_self_harm"),
+        ("ask_sextortion", "他說要po我的裸照 我好想死", "crisis_self_harm"),
+        ("crisis_self_harm", "這次考試難到想死lol", "out_of_scope"),
     ],
 )
 def test_which_intent_the_safety_net_leaves(predicted: str, text: str, expected: str) -> None:
     from rasa.shared.nlu.constants import INTENT
 
     assert _classified(predicted, text).get(INTENT)["name"] == expected
+
+
+# ---------------------------------------------------------------- Traditional Chinese (Taiwan)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # Said outright.
+        ("我想死", "self_harm"),
+        ("我真的不想活了", "self_harm"),
+        ("最近一直想自殺", "self_harm"),
+        ("我又割腕了", "self_harm"),
+        ("想輕生", "self_harm"),
+        ("想自我了斷", "self_harm"),
+        ("我想消失 永遠消失", "self_harm"),
+        ("我想結束一切", "self_harm"),
+        ("我已經寫好遺書了", "self_harm"),
+        ("剛剛吞了一整排藥", "self_harm"),
+        ("我想跳樓", "self_harm"),
+        ("我現在在頂樓", "self_harm"),
+        # Slang, 注音文 and English inside Chinese.
+        ("好想自sha", "self_harm"),
+        ("想s 真的", "self_harm"),
+        ("我好想kms", "self_harm"),
+        ("今天又想unalive自己", "self_harm"),
+        ("想死ㄌ 好累 ㄅ想上學", "self_harm"),
+        # Indirect.
+        ("大家沒有我會比較好", "self_harm"),
+        ("明天我就不在了", "self_harm"),
+        # Abuse disclosed, sexual coercion of a minor.
+        ("我被摸了 不知道該怎麼辦", "abuse"),
+        ("我被性侵了", "abuse"),
+        ("叔叔逼我脫衣服", "abuse"),
+        ("爸爸打我", "abuse"),
+        ("我13歲 有個網友一直要我傳裸照", "abuse"),
+        # Sextortion threats.
+        ("他說要po我的裸照", "sextortion"),
+        ("不給錢就散布 我好怕", "sextortion"),
+        ("有人拿我的照片威脅我", "sextortion"),
+        # Immediate danger.
+        ("他在門外", "danger"),
+        ("我被關起來了", "danger"),
+        ("有人一直跟蹤我", "danger"),
+        # A parent reporting their own child.
+        ("我女兒說她想自殺", "self_harm"),
+    ],
+)
+def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
+    finding = default_detector().detect(text)
+    assert finding is not None and finding.category == category, finding
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Everyday exaggeration.
+        "笑死",
+        "今天體育課累死了",
+        "熱死 冷氣是壞了嗎",
+        "餓死了",
+        "我快被作業逼死了",
+        "數學考卷難到想死lol",
+        "尷尬到想原地消失",
+        "百貨公司跳樓大拍賣",
+        # Denied.
+        "我不想死",
+        "我沒有想自殺啦 只是很累",
+        "我媽以為我想自殺 但我沒有",
+        # About the topic, or someone else.
+        "今天學校上自殺防治課程",
+        "怎麼檢舉有人散布別人的私密照",
+        "新聞說有個高中生跳樓",
+        # Quoted, or a song or a film.
+        "他在限動寫「好想死」結果只是在說考試",
+        "這首歌的歌詞一直唱說我想死去",
+        "電影演到他被綁架關在地下室",
+        # Past and resolved, and everyday words that look alike.
+        "我之前會割手 已經戒掉兩年了",
+        "外送到了 在門外",
+        "我爸一直打我電話 好煩",
+    ],
+)
+def test_chinese_non_crisis_readings_do_not_cry_wolf(text: str) -> None:
+    assessment = default_detector().assess(text)
+    assert assessment.finding is None, assessment
+
+
+def test_everyday_chinese_intensifiers_are_recorded_as_no_crisis() -> None:
+    # The reason lets the safety net take back a classifier false alarm (see _downgrade).
+    assert default_detector().assess("累死了").no_crisis_reason.startswith("not_a_crisis:zh")
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "read_by"),
+    [
+        # Only the Chinese patterns read this one...
+        ("他說要po我的nudes", "sextortion", "zh-TW"),
+        # ...only the English patterns this one...
+        ("嗯 i'm going to overdose tonight", "self_harm", "en"),
+        # ...and where both find something, the more urgent finding wins.
+        ("he says he will post my nudes unless i pay 我好想死", "self_harm", "zh-TW"),
+    ],
+)
+def test_a_mixed_message_is_read_by_both_detectors(text: str, category: str, read_by: str) -> None:
+    finding: Optional[CrisisFinding] = default_detector().detect(text)
+    assert finding is not None and finding.category == category, finding
+    assert (":zh" in finding.pattern) == (read_by == "zh-TW"), finding
+
+
+def test_a_long_chinese_message_is_read_fast_and_whole() -> None:
+    chatter = "今天在學校上課好無聊 數學老師又出了一堆作業 下課跟同學去福利社買飯糰 "
+    text = (chatter * 100)[:2500] + "我真的好想死 " + (chatter * 100)[:2500]
+    assert len(text) >= 5000
+    detector = default_detector()
+    started = time.perf_counter()
+    finding = detector.detect(text)
+    assert time.perf_counter() - started < 1.0
+    assert finding is not None and finding.category == "self_harm"
+    assert detector.detect(text.replace("我真的好想死", "我真的好想睡")) is None

@@ -156,6 +156,12 @@ def test_a_good_fixture_loads(tmp_path: Path) -> None:
         ({"min_age": 16, "max_age": 12}, "max_age", "below min_age"),
         ({"phone": None}, "evidence", "at least one of phone"),
         ({"colour": "red"}, "colour", "extra fields not permitted"),
+        # A translation repeats the entry's numbers and links, never adds one.
+        ({"translations": {"zh-TW": {"note": "打 0800 123 456"}}}, "translations", "0800"),
+        ({"translations": {"zh-TW": {"note": "到 example.com"}}}, "translations", "example.com"),
+        ({"translations": {"fr": {"note": "Police"}}}, "translations", "no such language"),
+        ({"note": "Call 110.", "translations": {"zh-TW": {}}}, "translations", "translate"),
+        ({"hours": "24 hours", "translations": {"zh-TW": {"note": "x"}}}, "translations", "hours"),
     ],
 )
 def test_a_broken_entry_fails_naming_file_entry_and_field(tmp_path, change, field, words) -> None:
@@ -166,6 +172,37 @@ def test_a_broken_entry_fails_naming_file_entry_and_field(tmp_path, change, fiel
     assert "entries.yml entry 2" in message, message
     assert f"field '{field}'" in message, message
     assert words.lower() in message.lower(), message
+
+
+def test_a_translation_may_repeat_the_entrys_number_and_link(tmp_path: Path) -> None:
+    entry = {
+        **GOOD_ENTRY,
+        "web": "https://example.org/police",
+        "note": "Call 110 or see example.org/police.",
+        "translations": {"zh-TW": {"name": "警察", "note": "打 110，或看 example.org/police。"}},
+    }
+    police = load_directory(write_directory(tmp_path / "d", [entry])).resources[0]
+    assert police.display_name("zh-TW") == "警察" and police.display_name("en") == "Police"
+    assert police.in_language("note", "zh-TW").startswith("打 110")
+    assert police.in_language("hours", "zh-TW") is None
+
+
+def test_every_shipped_note_and_hours_read_in_chinese(directory) -> None:
+    for resource in directory.resources:
+        for field in ("note", "hours"):
+            assert resource.has_translation(field, "zh-TW") or not getattr(resource, field), (
+                resource.id,
+                field,
+            )
+
+
+def test_chinese_readers_see_taiwans_local_names_only(directory) -> None:
+    for resource in directory.resources:
+        name = resource.display_name("zh-TW")
+        if resource.serves("Taiwan") and resource.local_name:
+            assert name in (resource.local_name, resource.in_language("name", "zh-TW"))
+        elif resource.serves("Japan") or resource.serves("South Korea"):
+            assert name != resource.local_name, resource.id
 
 
 def test_a_missing_field_is_named(tmp_path: Path) -> None:
@@ -217,6 +254,7 @@ def test_an_override_replaces_an_entry_by_id(tmp_path: Path) -> None:
     shipped = load_directory().by_id("uk_child_helpline_childline")
     replacement = shipped.dict()
     replacement["note"] = "Replaced by the NGO."
+    replacement["translations"] = {}  # the shipped translation is of the shipped note
     override = write_directory(tmp_path / "ngo", [replacement])
     directory = load_directory(override_dir=override)
     assert directory.by_id("uk_child_helpline_childline").note == "Replaced by the NGO."

@@ -1,5 +1,6 @@
 """The help, law and platform actions, with CollectingDispatcher and real trackers: every
-country, no country, every role that changes the answer, and an NGO override."""
+country, no country, every role that changes the answer, an NGO override, and every action in
+Traditional Chinese (language slot "zh-TW")."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ from actions.help import (
 )
 from actions.law import NOT_IN_TROUBLE, ActionExplainLaw
 from actions.platforms import ActionPlatformGuide
+from actions.texts import texts_for
 from tests.helpers import make_tracker, write_resource_dir
+from tests.zh_checks import HAN, assert_taiwan_chinese
 
 MAIN_COUNTRIES = ["Taiwan", "United States", "United Kingdom", "Japan", "South Korea"]
 TOPIC_ACTIONS = [ActionReportCsam, ActionSextortionHelp, ActionShelterHelp, ActionCyberbullyingHelp]
@@ -259,3 +262,147 @@ def test_no_platform_named_asks_which_app() -> None:
     payloads = [b["payload"] for b in buttons(messages)]
     assert payloads and all(p.startswith("/ask_report_platform{") for p in payloads)
     assert all(len(p.encode()) <= 64 for p in payloads)
+
+
+# ---------------------------------------------------------------- Traditional Chinese (zh-TW)
+
+ZH = "zh-TW"
+HELP_ACTIONS = [ActionOfferHelp, *TOPIC_ACTIONS]
+
+
+def zh_tracker(intent: str = "ask_help", **slots: Any) -> Tracker:
+    return make_tracker("幫幫我", intent, slots={"language": ZH, **slots})
+
+
+def expected_resources(action: Action, country):
+    """What the action resolves: the offer follows the (here absent) topic, a topic action its
+    own topic."""
+    return resolve_resources(load_directory(), country, getattr(action, "topic", None))
+
+
+@pytest.mark.parametrize("action_class", HELP_ACTIONS)
+@pytest.mark.parametrize("country", ["Taiwan", None])
+def test_chinese_help_is_chinese_and_gives_taiwans_numbers(action_class, country) -> None:
+    action = action_class()
+    messages = run(action, zh_tracker(country=country))
+    text = texts(messages)
+    assert_taiwan_chinese(text)
+    assert HAN.search(text.splitlines()[0]), "the heading is Chinese"
+    taiwan = expected_resources(action, "Taiwan")
+    assert any(r.phone for r in taiwan), action.name()
+    for resource in taiwan:
+        assert resource.display_name(ZH) in text, (action.name(), resource.id)
+        assert not resource.phone or resource.phone in text, (action.name(), resource.id)
+    assert not FORBIDDEN_ADVICE.search(text)
+
+
+@pytest.mark.parametrize("action_class", HELP_ACTIONS)
+def test_chinese_help_without_a_country_lists_taiwan_first_then_anywhere(action_class) -> None:
+    action = action_class()
+    messages = run(action, zh_tracker())
+    text = texts(messages)
+    taiwan = expected_resources(action, "Taiwan")
+    anywhere = expected_resources(action, None)
+    assert text.index("如果你在台灣") < text.index("如果你在其他國家")
+    assert text.index(taiwan[0].display_name(ZH)) < text.index(anywhere[-1].display_name(ZH))
+    assert "findahelpline.com" in text
+    titles = [button["title"] for button in buttons(messages)]
+    assert titles[0] == "台灣" and titles[-1] == "其他國家"
+    assert all(HAN.search(title) for title in titles)
+    links = [m["custom"]["resources"] for m in messages if m.get("custom")][0]
+    assert {r.id for r in taiwan} <= {link["id"] for link in links}
+
+
+def test_chinese_help_in_another_country_uses_that_countrys_lines() -> None:
+    text = texts(run(ActionSextortionHelp(), zh_tracker("ask_sextortion", country="Japan")))
+    assert_taiwan_chinese(text)
+    assert "在日本" in text and "如果你在台灣" not in text
+    for resource in resolve_resources(load_directory(), "Japan", "sextortion"):
+        assert resource.display_name(ZH) in text
+
+
+def test_chinese_sextortion_help_says_never_pay_and_never_forward() -> None:
+    text = texts(run(ActionSextortionHelp(), zh_tracker("ask_sextortion", country="Taiwan")))
+    assert "不要付錢" in text and "不要刪掉對方威脅你的訊息" in text
+    assert "絕對不要存下或轉傳照片" in text
+
+
+def test_an_unknown_language_gets_english() -> None:
+    tracker = make_tracker("help", "ask_help", slots={"country": "Taiwan", "language": "fr"})
+    assert "Here is who can help in Taiwan" in texts(run(ActionOfferHelp(), tracker))
+
+
+@pytest.mark.parametrize("country", MAIN_COUNTRIES)
+def test_a_young_chinese_user_gets_the_calm_version_in_chinese(country: str) -> None:
+    text = texts(run(ActionExplainLaw(), zh_tracker("ask_law", country=country)))
+    laws = load_laws().countries[country]
+    assert laws.in_language("young_summary", ZH) in text
+    assert texts_for(ZH)("law.not_in_trouble") in text
+    assert "刑罰" not in text and "有期徒刑" not in text
+    assert_taiwan_chinese(text)
+
+
+def test_a_chinese_parent_in_taiwan_gets_the_sourced_statutes_in_chinese() -> None:
+    text = texts(run(ActionExplainLaw(), zh_tracker("ask_law", country="Taiwan", role="parent")))
+    laws = load_laws().countries["Taiwan"]
+    for law in laws.laws:
+        assert law.statute in text and law.source in text
+        assert law.in_language("summary", ZH) in text and law.in_language("penalty", ZH) in text
+    assert laws.victim_note.in_language("text", ZH) in text
+    assert texts_for(ZH)("law.untranslated") not in text
+    assert_taiwan_chinese(text)
+
+
+def test_a_chinese_parent_abroad_is_told_which_summaries_are_in_english() -> None:
+    text = texts(run(ActionExplainLaw(), zh_tracker("ask_law", country="Japan", role="parent")))
+    assert text.startswith("日本的法律")
+    assert texts_for(ZH)("law.untranslated") in text
+    assert all(law.statute in text for law in load_laws().countries["Japan"].laws)
+
+
+def test_the_law_without_a_country_asks_in_chinese_taiwan_first() -> None:
+    messages = run(ActionExplainLaw(), zh_tracker("ask_law"))
+    assert_taiwan_chinese(texts(messages))
+    assert buttons(messages)[0]["title"] == "台灣"
+
+
+@pytest.mark.parametrize("guide", load_platform_guides().platforms, ids=lambda g: g.name)
+def test_a_chinese_user_gets_general_steps_and_the_checked_help_page(guide) -> None:
+    entity = [{"entity": "platform", "value": guide.name}]
+    tracker = make_tracker("檢舉", "ask_report_platform", entities=entity, slots={"language": ZH})
+    text = texts(run(ActionPlatformGuide(), tracker))
+    general = load_platform_guides().general
+    assert general.in_language("report_steps", ZH)[0] in text
+    assert guide.help_url in text and guide.checked.isoformat() in text
+    assert guide.report_steps[0] not in text, "no English menu steps"
+    assert_taiwan_chinese(text.replace(guide.name, ""))
+
+
+def test_an_unknown_platform_gets_chinese_general_steps_and_the_proof_rule() -> None:
+    entity = [{"entity": "platform", "value": "Dcard"}]
+    tracker = make_tracker("檢舉", "ask_report_platform", entities=entity, slots={"language": ZH})
+    text = texts(run(ActionPlatformGuide(), tracker))
+    assert "Dcard" in text and texts_for(ZH)("platforms.keep_proof") in text
+    assert_taiwan_chinese(text.replace("Dcard", ""))
+
+
+def test_no_platform_named_asks_which_app_in_chinese() -> None:
+    tracker = make_tracker("怎麼檢舉", "ask_report_platform", slots={"language": ZH})
+    messages = run(ActionPlatformGuide(), tracker)
+    assert texts(messages) == texts_for(ZH)("platforms.ask_which") and buttons(messages)
+
+
+def _shape(value: Any) -> Any:
+    """A texts file's keys, and each text's placeholders, without the words."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shape(item) for item in value]
+    return sorted(re.findall(r"\{(\w+)\}", str(value)))
+
+
+def test_every_language_has_every_text_with_the_same_placeholders() -> None:
+    english, chinese = texts_for("en"), texts_for(ZH)
+    for section in ("directory", "help", "law", "platforms"):
+        assert _shape(chinese.get(section)) == _shape(english.get(section)), section
+    assert set(chinese.get("countries")) == set(english.get("countries"))

@@ -8,6 +8,7 @@ text and no identifiers.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 import uuid
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import List
 
 import pytest
+import yaml
 
 from bot.local_stack import LOG_DIR
 from bot.pseudonym import MissingSecretError, Pseudonymizer, load_secret
@@ -23,6 +25,7 @@ from haven_privacy.retention import main as retention_main
 from haven_privacy.scrubber import scrub_text
 from haven_privacy.tracker_store import PrivateSQLTrackerStore, scrub_event
 from tests.conftest import TEST_TRACKER_DB
+from tests.helpers import PROJECT_ROOT
 
 # ---------------------------------------------------------------- the scrubber
 
@@ -41,6 +44,25 @@ from tests.conftest import TEST_TRACKER_DB
         ("my id number is A123456789", "A123456789"),
         ("add me @jane_doe_2011", "jane_doe_2011"),
         ("my student number is 20110423", "20110423"),
+        # Taiwan: Chinese has no spaces, so nothing marks where a number or a name starts.
+        ("我的手機是0912345678", "0912345678"),
+        ("電話0912-345-678喔", "0912-345-678"),
+        ("打給我+886 912 345 678", "912 345 678"),
+        ("+886-912-345-678", "912-345-678"),
+        ("我家電話(02)2345-6789", "2345-6789"),
+        ("02-2345-6789是我家", "2345-6789"),
+        ("外婆家是07-123-4567", "123-4567"),
+        ("我的身分證字號是A123456789喔", "A123456789"),
+        ("line id: mia_2011", "mia_2011"),
+        ("LINE ID：mia_2011", "mia_2011"),
+        ("賴:mia2011", "mia2011"),
+        ("加我賴 mia2011 喔", "mia2011"),
+        ("我的ig是mia.chen.11", "mia.chen.11"),
+        ("我的信箱是mia2011@gmail.com喔", "mia2011@gmail.com"),
+        ("我住在台北市大安區復興南路一段100號5樓", "復興南路一段100號5樓"),
+        ("我家在中正路100巷5弄3號", "中正路100巷5弄3號"),
+        ("住在民生街25號", "民生街25號"),
+        ("地址是台中市西屯區台灣大道三段99號12樓之3", "台灣大道三段99號"),
     ],
 )
 def test_personal_data_is_scrubbed(text: str, secret: str) -> None:
@@ -55,10 +77,29 @@ def test_personal_data_is_scrubbed(text: str, secret: str) -> None:
         "call 988 or 113 or 116 123",
         "someone on instagram.com is threatening me",
         "it happened in 2024 at school",
+        # Taiwan's short crisis numbers, ages, sums, years and places too vague to find anyone.
+        "打113或110或119",
+        "安心專線1925 生命線1995",
+        "我13歲 他說要5000塊",
+        "2024年的事了",
+        "我住台北市",
+        "我在中正路上",
+        "我想死",
     ],
 )
 def test_what_the_assistant_needs_survives_scrubbing(text: str) -> None:
     assert scrub_text(text) == text
+
+
+def _chinese_personal_data() -> List[dict]:
+    """The personal-data items of the Chinese regression set (written without the scrubber)."""
+    path = PROJECT_ROOT / "tests" / "crisis_regression_zh.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["personal_data"]
+
+
+@pytest.mark.parametrize("item", _chinese_personal_data(), ids=lambda item: f"{item['kind']}")
+def test_the_chinese_regression_personal_data_is_scrubbed(item: dict) -> None:
+    assert item["secret"] not in scrub_text(item["text"])
 
 
 def test_a_stored_user_event_keeps_no_text_copy_metadata_or_channel() -> None:
@@ -117,33 +158,71 @@ def stored_intents(sender_id: str) -> List[str]:
 
 
 def whole_database_text() -> str:
+    """Every stored row, raw and with JSON escapes decoded (Chinese is stored as \\uXXXX)."""
     with sqlite3.connect(TEST_TRACKER_DB) as connection:
         rows = connection.execute("SELECT sender_id, data FROM events").fetchall()
-    return "\n".join(f"{sender} {data}" for sender, data in rows)
+    return "\n".join(f"{sender} {data} {_decoded(data)}" for sender, data in rows)
 
 
+def _decoded(data: str) -> str:
+    try:
+        return json.dumps(json.loads(data), ensure_ascii=False)
+    except (TypeError, ValueError):
+        return ""
+
+
+# What a child types about themselves, in each language, and where it appears in a conversation.
 PERSONAL_DATA = {
-    "phone": "0912-345-678",
-    "email": "mia.chen2011@gmail.com",
-    "address": "17 Larch Road",
-    "link": "instagram.com/mia.chen.2011",
+    "en": {
+        "phone": "0912-345-678",
+        "email": "mia.chen2011@gmail.com",
+        "address": "17 Larch Road",
+        "link": "instagram.com/mia.chen.2011",
+    },
+    "zh-TW": {
+        "mobile": "0987-654-321",
+        "landline": "(02)2345-6789",
+        "email": "xiaomei.lin07@gmail.com",
+        "street_number": "二段118巷5號",
+    },
+}
+CONVERSATIONS = {
+    "en": [
+        "hi im 13",
+        "a guy keeps texting me, my number is {phone}",
+        "he found my email {email} and my insta {link}",
+        "he says he knows i live at {address}, Leeds",
+    ],
+    "zh-TW": [
+        "我國二",
+        "有個網友一直打給我 我的手機是{mobile}",
+        "他還打到我家 市話{landline} 我好怕",
+        "他知道我的信箱 {email}",
+        "他說知道我住台北市大安區和平東路{street_number}",
+    ],
 }
 
 
-def test_personal_data_never_reaches_the_database(talk, sender_id: str) -> None:
-    talk(sender_id, "hi im 13")
-    talk(sender_id, f"a guy keeps texting me, my number is {PERSONAL_DATA['phone']}")
-    talk(
-        sender_id,
-        f"he found my email {PERSONAL_DATA['email']} and my insta {PERSONAL_DATA['link']}",
-    )
-    talk(sender_id, f"he says he knows i live at {PERSONAL_DATA['address']}, Leeds")
-    rows = stored_rows(sender_id)
-    assert len(rows) > 10, "the conversation should be stored (scrubbed)"
+@pytest.mark.parametrize("language", sorted(CONVERSATIONS))
+def test_personal_data_never_reaches_the_database(talk, sender_id: str, language: str) -> None:
+    personal = PERSONAL_DATA[language]
+    for line in CONVERSATIONS[language]:
+        talk(sender_id, line.format(**personal))
+    assert len(stored_rows(sender_id)) > 10, "the conversation should be stored (scrubbed)"
     everything = whole_database_text()
-    for kind, value in PERSONAL_DATA.items():
+    for kind, value in personal.items():
         assert value.lower() not in everything.lower(), kind
     assert "[phone]" in everything and "[email]" in everything and "[address]" in everything
+    assert not re.search(r"0987\D{0,2}654|0912\D{0,2}345", everything), "a phone, however written"
+
+
+def test_forgetting_in_chinese_erases_every_stored_row(talk, sender_id: str) -> None:
+    talk(sender_id, "有人在網路上霸凌我")
+    assert stored_rows(sender_id)
+    replies = talk(sender_id, "幫我刪除我們的對話紀錄")
+    assert any(b.payload == "/affirm" for r in replies for b in r.buttons), replies
+    talk(sender_id, "/affirm")
+    assert stored_rows(sender_id) == []
 
 
 def test_forgetting_erases_every_stored_row(talk, sender_id: str) -> None:

@@ -24,10 +24,11 @@ from actions.directory.resolve import resources_for
 from bot.fallback import offline_reply
 from bot.local_stack import LocalStack
 from bot.telegram_app import HAVEN_KEY, build_application, polling_options, webhook_options
-from bot.telegram_format import WIPE_CALLBACK
+from bot.telegram_format import WIPE_CALLBACK, country_payload
 from bot.telegram_handlers import HavenTelegram
 from bot.telegram_settings import TelegramSettings
 from bot.telegram_texts import default_texts
+from haven_nlu.language import CHINESE
 from tests.conftest import TEST_API_TOKEN
 from tests.fake_bot_api import BOT_USERNAME, FakeBotApi
 from tests.helpers import fake_bot_token
@@ -52,6 +53,7 @@ def private_environment(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptu
         if record.levelno >= logging.INFO:
             message = record.getMessage()
             assert "kill myself" not in message and "nudes" not in message, message
+            assert "不想活" not in message and "照片" not in message, message
 
 
 def run(scenario: Awaitable[None], timeout: float = 60) -> None:
@@ -425,7 +427,7 @@ class RecordingProxy:
 
 def test_rasa_stopped_mid_conversation(assistant: LocalStack) -> None:
     """Rasa goes away mid-conversation: the next message still gets a reply with emergency
-    numbers (the offline reply). Rasa only ever saw a pseudonym and the text."""
+    numbers (the offline reply). Rasa only ever saw a pseudonym, the text and the language."""
 
     async def scenario() -> None:
         proxy = await RecordingProxy(assistant.rasa_port).start()
@@ -434,6 +436,8 @@ def test_rasa_stopped_mid_conversation(assistant: LocalStack) -> None:
             chat = FakeBotApi.private_chat(user)
             first = await ask(bot, chat, user, "hi")
             assert first and offline_reply() not in first[0]
+            chinese = await ask(bot, chat, user, "你好")
+            assert chinese and offline_reply(CHINESE) not in chinese[0]
             await proxy.stop()
             second = await ask(bot, chat, user, "i want to kill myself")
             assert offline_reply() in second[0]
@@ -443,7 +447,9 @@ def test_rasa_stopped_mid_conversation(assistant: LocalStack) -> None:
             )
 
         bodies = proxy.bodies()
-        assert bodies and all(set(body) == {"sender", "message"} for body in bodies)
+        # Besides the pseudonym and the text, only the chat's language: nothing else.
+        assert all(set(body) == {"sender", "message", "metadata"} for body in bodies)
+        assert [body["metadata"] for body in bodies] == [{"language": "en"}, {"language": CHINESE}]
         assert {body["sender"] for body in bodies} == {
             bot.haven.pseudonymizer.sender_id("telegram", user["id"])
         }
@@ -698,5 +704,254 @@ def test_webhook_secret_and_duplicates() -> None:
             await fake.wait_for_messages(chat["id"], 1)
             await settle(fake, chat["id"], quiet=1.0)
             assert fake.sent_texts(chat["id"]) == [TEXTS.get("welcome")]
+
+    run(scenario())
+
+
+# ---------------------------------------------------------------- Traditional Chinese (zh-TW)
+
+_CHINESE_CHARACTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def mostly_chinese(texts: List[str]) -> bool:
+    """True when an answer is written in Chinese: more Chinese characters than Latin words (a
+    Chinese answer may name "Find A Helpline"; an English one naming 台灣 does not count)."""
+    text = " ".join(texts)
+    chinese = len(_CHINESE_CHARACTER.findall(text))
+    return chinese >= 5 and chinese > len(_LATIN_WORD.findall(text))
+
+
+def chinese_user(user_id: int, name: str = "Mei") -> Dict[str, Any]:
+    """A user whose Telegram interface is in Chinese (language_code is only a hint)."""
+    return {**new_user(user_id, name), "language_code": "zh-hant"}
+
+
+def rasa_slot(assistant: LocalStack, sender_id: str, slot: str) -> Any:
+    """A slot of a conversation, read from Rasa's HTTP API (token required)."""
+    response = httpx.get(
+        f"{assistant.rasa_url}/conversations/{sender_id}/tracker",
+        params={"token": TEST_API_TOKEN},
+        timeout=30,
+    )
+    response.raise_for_status()
+    return response.json()["slots"].get(slot)
+
+
+async def choose(harness: Harness, chat: Dict, user: Dict, data: str) -> List[str]:
+    """Presses a button of the last message by its callback data; returns what was sent."""
+    fake, chat_id = harness.fake, chat["id"]
+    before = len(fake.calls_to("sendMessage", chat_id))
+    fake.push_callback(user, harness.sent_message(chat_id), data)
+    await fake.wait_for_messages(chat_id, before + 1)
+    await settle(fake, chat_id)
+    return fake.sent_texts(chat_id)[before:]
+
+
+def test_chinese_message_gets_a_chinese_reply(assistant: LocalStack) -> None:
+    """An English-interface user who writes Chinese gets Chinese from Rasa and from the bot
+    itself; a message whose script does not tell ("hi") keeps Chinese, through the metadata."""
+
+    async def scenario() -> None:
+        async with running_bot(assistant.rasa_url) as bot:
+            user = new_user(910201)
+            chat = FakeBotApi.private_chat(user)
+            replies = await ask(bot, chat, user, "你好")
+            assert mostly_chinese(replies), replies
+            assert offline_reply(CHINESE) not in replies[0]
+            assert bot.haven.languages[chat["id"]] == CHINESE
+
+            welcome = await ask(bot, chat, user, "/start")
+            assert welcome == [TEXTS.get("welcome", CHINESE)]
+            titles = [b["text"] for b in bot.keyboard(chat["id"])]
+            assert TEXTS.entry("buttons", "help_now", CHINESE) in titles
+
+            again = await ask(bot, chat, user, "hi")
+            assert mostly_chinese(again), again
+
+            english = await ask(bot, chat, user, "what can you help me with?")
+            assert not mostly_chinese(english), english
+
+    run(scenario())
+
+
+def test_language_command_switches_to_chinese_and_back(assistant: LocalStack) -> None:
+    """/language offers English and 繁體中文; choosing one is relayed to Rasa as
+    /set_language{"language": ...} with that language as metadata, Rasa's `language` slot
+    follows and its confirmation is sent; later messages and pickers are in that language."""
+
+    async def scenario() -> None:
+        proxy = await RecordingProxy(assistant.rasa_port).start()
+        try:
+            async with running_bot(f"http://127.0.0.1:{proxy.port}") as bot:
+                fake = bot.fake
+                user = new_user(910211)
+                chat = FakeBotApi.private_chat(user)
+                sender = bot.haven.pseudonymizer.sender_id("telegram", user["id"])
+                picker = await ask(bot, chat, user, "/language")
+                question = f"{TEXTS.get('language_question')}\n{TEXTS.get('language_coming')}"
+                assert picker == [question]
+                assert [(b["text"], b["callback_data"]) for b in bot.keyboard(chat["id"])] == [
+                    ("English", "lang:en"),
+                    ("繁體中文", "lang:zh-TW"),
+                ]
+                picker_id = bot.sent_message(chat["id"])["message_id"]
+
+                confirm = await choose(bot, chat, user, "lang:zh-TW")
+                assert confirm and mostly_chinese(confirm), confirm
+                assert offline_reply(CHINESE) not in confirm[0]
+                assert fake.calls_to("answerCallbackQuery")
+                edits = fake.calls_to("editMessageReplyMarkup", chat["id"])
+                assert [e.params["message_id"] for e in edits] == [picker_id]
+                assert rasa_slot(assistant, sender, "language") == CHINESE
+
+                greeting = await ask(bot, chat, user, "hi")
+                assert mostly_chinese(greeting), greeting
+
+                countries = await ask(bot, chat, user, "/country")
+                assert countries == [TEXTS.get("country_question", CHINESE)]
+                first = bot.keyboard(chat["id"])[0]
+                assert first["text"] == "台灣"
+                assert bot.payload(first) == country_payload("Taiwan")
+
+                await ask(bot, chat, user, "/language")
+                back = await choose(bot, chat, user, "lang:en")
+                assert back and not mostly_chinese(back), back
+                assert rasa_slot(assistant, sender, "language") == "en"
+        finally:
+            await proxy.stop()
+
+        relayed = [body for body in proxy.bodies() if body["message"].startswith("/set_language")]
+        assert relayed == [
+            {
+                "sender": sender,
+                "message": '/set_language{"language":"zh-TW"}',
+                "metadata": {"language": "zh-TW"},
+            },
+            {
+                "sender": sender,
+                "message": '/set_language{"language":"en"}',
+                "metadata": {"language": "en"},
+            },
+        ]
+
+    run(scenario())
+
+
+def test_chinese_crisis_message(assistant: LocalStack) -> None:
+    """ "我不想活了" gets a Chinese crisis answer with the wipe button at once; with Taiwan chosen
+    in the (Chinese) country picker, the same message gets Taiwan's 1995 or 113 from the
+    directory."""
+
+    async def scenario() -> None:
+        async with running_bot(assistant.rasa_url) as bot:
+            fake = bot.fake
+            user = new_user(910221)
+            chat = FakeBotApi.private_chat(user)
+            taiwan = numbers_for("Taiwan", ["crisis_line", "child_helpline"])
+            assert taiwan
+
+            first = await ask(bot, chat, user, "我不想活了")
+            assert mostly_chinese(first), first
+            joined = " ".join(first)
+            assert any(n in joined for n in taiwan) or "findahelpline.com" in joined, first
+            assert any(b.get("callback_data") == WIPE_CALLBACK for b in bot.keyboard(chat["id"]))
+
+            await ask(bot, chat, user, "/country")
+            before = len(fake.calls_to("sendMessage", chat["id"]))
+            await press(bot, chat, user, -1, country_payload("Taiwan"))
+            await fake.wait_for_messages(chat["id"], before + 2)
+            await settle(fake, chat["id"])
+            assert fake.sent_texts(chat["id"])[before] == TEXTS.get(
+                "pressed", CHINESE, title="台灣"
+            )
+
+            again = await ask(bot, chat, user, "我不想活了")
+            assert mostly_chinese(again), again
+            assert any(number in " ".join(again) for number in taiwan), again
+            assert any(b.get("callback_data") == WIPE_CALLBACK for b in bot.keyboard(chat["id"]))
+
+    run(scenario())
+
+
+def test_rasa_down_gives_the_chinese_offline_reply() -> None:
+    """Without Rasa: a Chinese message gets the Chinese offline reply (Taiwan's numbers from the
+    directory first); a Chinese-interface user gets the bot's own words in Chinese, and choosing
+    a language is confirmed locally."""
+
+    async def scenario() -> None:
+        async with running_bot() as bot:
+            user = new_user(910231)
+            chat = FakeBotApi.private_chat(user)
+            replies = await ask(bot, chat, user, "有人威脅要把我的照片傳出去")
+            assert replies == [f"{offline_reply(CHINESE)}\n\n{TEXTS.get('offline_note', CHINESE)}"]
+            taiwan_line = replies[0].splitlines()[1]
+            assert taiwan_line.startswith("• 台灣：")
+            for number in numbers_for("Taiwan", ["emergency", "child_helpline", "crisis_line"]):
+                assert number in taiwan_line
+
+            mei = chinese_user(910232)
+            mei_chat = FakeBotApi.private_chat(mei)
+            assert await ask(bot, mei_chat, mei, "/start") == [TEXTS.get("welcome", CHINESE)]
+            voice = {"file_id": "AwAD", "file_unique_id": "v1", "duration": 3}
+            assert await ask(bot, mei_chat, mei, None, voice=voice) == [TEXTS.get("voice", CHINESE)]
+            offline = await ask(bot, mei_chat, mei, "ok")
+            assert offline[0].startswith(offline_reply(CHINESE))
+            await ask(bot, mei_chat, mei, "/language")
+            assert await choose(bot, mei_chat, mei, "lang:zh-TW") == [
+                TEXTS.get("language_set", CHINESE)
+            ]
+            assert bot.haven.languages[mei_chat["id"]] == CHINESE
+
+    run(scenario())
+
+
+def test_commands_and_descriptions_in_chinese() -> None:
+    """At start-up the command list and both descriptions are set in English for everyone and
+    in Chinese with language_code "zh" (what Telegram shows a Chinese interface)."""
+
+    async def scenario() -> None:
+        async with running_bot() as bot:
+            fake = bot.fake
+            commands = {
+                call.params.get("language_code"): call.params["commands"]
+                for call in fake.calls_to("setMyCommands")
+            }
+            assert set(commands) == {None, "zh"}
+            for code, language in ((None, "en"), ("zh", CHINESE)):
+                assert commands[code] == [
+                    {"command": name, "description": description}
+                    for name, description in TEXTS.commands(language).items()
+                ]
+            for method, key in (
+                ("setMyDescription", "description"),
+                ("setMyShortDescription", "short_description"),
+            ):
+                sent = {c.params.get("language_code"): c.params[key] for c in fake.calls_to(method)}
+                assert sent == {None: TEXTS.get(key), "zh": TEXTS.get(key, CHINESE)}
+
+    run(scenario())
+
+
+def test_chinese_interface_user_pressing_a_welcome_button(assistant: LocalStack) -> None:
+    """A child whose Telegram is in Chinese opens the bot and presses a welcome button before
+    typing anything: the welcome, the echo and Rasa's answer are all in Chinese (the payload
+    carries no script, so Rasa must take the language from the metadata)."""
+
+    async def scenario() -> None:
+        async with running_bot(assistant.rasa_url) as bot:
+            fake = bot.fake
+            user = chinese_user(910241)
+            chat = FakeBotApi.private_chat(user)
+            assert await ask(bot, chat, user, "/start") == [TEXTS.get("welcome", CHINESE)]
+            await press(bot, chat, user, 0, "/ask_cyberbullying")
+            await fake.wait_for_messages(chat["id"], 3)
+            await settle(fake, chat["id"])
+            texts = fake.sent_texts(chat["id"])
+            assert texts[1] == TEXTS.get(
+                "pressed", CHINESE, title=TEXTS.entry("buttons", "cyberbullying", CHINESE)
+            )
+            assert mostly_chinese(texts[2:]), texts[2:]
+            assert chat["id"] not in bot.haven.languages  # the hint is used, never stored
 
     run(scenario())

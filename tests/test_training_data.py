@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter, defaultdict
+from typing import Any, Dict, Iterator
 
 import pytest
+from rasa.core.nlg.generator import ResponseVariationFilter
 
+from actions.profile import UNCOVERED_SLOT
 from tests.helpers import (
-    NLU_DIR,
+    LANGUAGES,
     PROJECT_ROOT,
     RISK_DISCLOSURE_CRISIS,
     TAXONOMY,
     all_training_examples,
+    covered_countries_now,
     domain,
     nlu_examples,
+    nlu_files,
     response_variations,
 )
 
@@ -32,19 +38,22 @@ def test_domain_intents_are_exactly_the_contracted_taxonomy() -> None:
     assert sorted(domain()["intents"]) == sorted(TAXONOMY)
 
 
-def test_every_intent_has_enough_examples() -> None:
-    counts = Counter(intent for intent, _ in all_training_examples())
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_intent_has_enough_examples_in_each_language(language: str) -> None:
+    counts = Counter(intent for intent, _ in all_training_examples(language))
     for intent in TAXONOMY:
         minimum = 60 if intent in RISK_DISCLOSURE_CRISIS else 25
-        assert counts[intent] >= minimum, (intent, counts[intent])
+        assert counts[intent] >= minimum, (language, intent, counts[intent])
 
 
-def test_each_intent_lives_in_one_topic_file() -> None:
+def test_each_intent_lives_in_the_same_topic_file_in_every_language() -> None:
     files_by_intent = defaultdict(set)
-    for path in NLU_DIR.glob("*.yml"):
+    for path in nlu_files():
         for intent, _ in nlu_examples(path):
             files_by_intent[intent].add(path.name)
     assert {i: f for i, f in files_by_intent.items() if len(f) > 1} == {}
+    topic_files = {code: sorted(p.name for p in nlu_files(code)) for code in LANGUAGES}
+    assert topic_files["zh-TW"] == topic_files["en"]
 
 
 def test_no_example_is_labelled_with_two_intents() -> None:
@@ -105,7 +114,31 @@ def test_every_answer_has_a_recorded_source() -> None:
     assert [name for name in topic_answers if not re.search(rf"\b{name}\b", sources)] == []
 
 
-def test_held_out_messages_never_appear_in_the_training_data() -> None:
+@pytest.mark.parametrize("held_out_file", ["nlu_holdout.yml", "nlu_holdout_zh.yml"])
+def test_held_out_messages_never_appear_in_the_training_data(held_out_file: str) -> None:
     training = {text.casefold() for _, text in all_training_examples()}
-    held_out = [text for _, text in nlu_examples(PROJECT_ROOT / "tests" / "nlu_holdout.yml")]
+    held_out = [text for _, text in nlu_examples(PROJECT_ROOT / "tests" / held_out_file)]
+    assert held_out
     assert [text for text in held_out if text.casefold() in training] == []
+
+
+def _slot_combinations() -> Iterator[Dict[str, Any]]:
+    covered = covered_countries_now()
+    countries = [None, *covered, "Hong Kong"]  # Hong Kong: a country with no checked numbers
+    roles = [None, "youth", "parent", "educator", "professional"]
+    for language, country, role in itertools.product(LANGUAGES, countries, roles):
+        uncovered = True if country and country not in covered else None
+        yield {"language": language, "country": country, "role": role, UNCOVERED_SLOT: uncovered}
+
+
+@pytest.mark.parametrize("name", sorted(domain()["responses"]))
+def test_every_response_has_exactly_one_reading_per_language_country_and_role(name: str) -> None:
+    """Rasa picks at random among every conditional variation that matches: for each language,
+    country and role exactly one text may match, and a Chinese user never gets English."""
+    variations = ResponseVariationFilter(domain()["responses"])
+    for slots in _slot_combinations():
+        chosen = variations.responses_for_utter_action(name, "rest", slots)
+        texts = {variation["text"] for variation in chosen}
+        assert len(texts) == 1, (name, slots, len(texts))
+        in_chinese = bool(re.search(r"[\u4e00-\u9fff]", texts.pop().split("\n")[0]))
+        assert in_chinese == (slots["language"] == "zh-TW"), (name, slots)

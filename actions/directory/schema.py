@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import List, Optional
+from typing import Dict, List, Optional, Set
 
 from pydantic import BaseModel, Extra, validator
 
 from actions.sourcing import checked_in_the_past, official_page
+from actions.texts.translated import Translatable, known_languages
+from haven_nlu.language import CHINESE
 
 INTERNATIONAL = "International"
 KINDS = (
@@ -49,10 +51,25 @@ TOPICS = (
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{1,18}[0-9]$|^[0-9]{3,4}$|^#[0-9]{4}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 _ID = re.compile(r"^[a-z0-9_]+$")
+# What a translation may only repeat, never add: numbers of three digits or more, and links.
+_NUMBER = re.compile(r"\d{3,}")
+_LINK = re.compile(r"(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[\x21-\x7e]*)?", re.IGNORECASE)
+_ENGLISH_TEXT = ("name", "local_name", "phone", "sms", "chat", "web", "email", "hours", "note")
+# What a reader sees in sentences: a translation must cover it when the entry has it.
+_TRANSLATED_TEXT = ("note", "hours")
+# Countries whose `local_name` is written in a language the assistant speaks: a reader of that
+# language is shown the local name (Japanese and Korean local names are not).
+LOCAL_NAME_LANGUAGES = {"Taiwan": CHINESE}
 
 
 class DirectoryError(ValueError):
     """A directory file or entry is malformed; the message names file, entry and field."""
+
+
+def _facts(text: str) -> Set[str]:
+    """The numbers and links in a text, normalised for comparison."""
+    links = {link.rstrip(".,;:)").casefold() for link in _LINK.findall(text)}
+    return set(_NUMBER.findall(text)) | links
 
 
 def _known_countries() -> set:
@@ -62,7 +79,21 @@ def _known_countries() -> set:
     return set(all_country_names()) | {INTERNATIONAL}
 
 
-class Resource(BaseModel):
+class Translation(BaseModel):
+    """An entry's words in another language: the name its readers know it by, the note and the
+    opening hours. Never a number or a link the entry itself does not carry."""
+
+    name: Optional[str] = None
+    note: Optional[str] = None
+    hours: Optional[str] = None
+
+    class Config:
+        extra = Extra.forbid
+        allow_mutation = False
+        anystr_strip_whitespace = True
+
+
+class Resource(BaseModel, Translatable):
     """One sourced way to reach help: a hotline, a reporting site, a shelter line."""
 
     id: str
@@ -87,6 +118,7 @@ class Resource(BaseModel):
     confidential: Optional[bool] = None
     audience: Optional[str] = None
     note: Optional[str] = None
+    translations: Dict[str, Translation] = {}
     evidence: Optional[str] = None
 
     class Config:
@@ -155,6 +187,25 @@ class Resource(BaseModel):
             raise ValueError("is below min_age")
         return value
 
+    @validator("translations")
+    def _translations_add_no_fact(  # noqa: N805
+        cls, value: Dict[str, Translation], values: dict
+    ) -> Dict[str, Translation]:
+        # Runs after the English fields (field order), so it compares against them.
+        known_languages(value)
+        english = _facts(" ".join(str(values.get(field) or "") for field in _ENGLISH_TEXT))
+        for language, translation in value.items():
+            missing = [f for f in _TRANSLATED_TEXT if values.get(f) and not getattr(translation, f)]
+            if missing:
+                raise ValueError(f"{language}: translate {missing} too, or it shows in English")
+            added = _facts(" ".join(filter(None, translation.dict().values()))) - english
+            if added:
+                raise ValueError(
+                    f"{language} translation adds {sorted(added)}: numbers and links come only "
+                    "from the entry's own sourced fields"
+                )
+        return value
+
     @validator("evidence", always=True)
     def _reachable(cls, value: Optional[str], values: dict) -> Optional[str]:  # noqa: N805
         # Runs last (field order): every entry must give a child some way to reach it.
@@ -172,3 +223,12 @@ class Resource(BaseModel):
 
     def serves(self, country: str) -> bool:
         return country in self.countries
+
+    def display_name(self, language: str) -> str:
+        """The name a reader of this language knows the service by: its translated name, else its
+        local name where the country writes in this language, else the English name."""
+        translated = self._translation("name", language)
+        if translated:
+            return translated
+        local = any(LOCAL_NAME_LANGUAGES.get(country) == language for country in self.countries)
+        return self.local_name if self.local_name and local else self.name

@@ -1,5 +1,9 @@
 """Report-and-block guides per platform (``resources/platforms.yml``), each checked against the
-platform's own help centre, and general steps for any platform we have no checked guide for."""
+platform's own help centre, and general steps for any platform we have no checked guide for.
+
+Steps may carry ``translations: {zh-TW: {report_steps, block_steps}}``. A checked guide is only
+translated from a help page in that language (menu names differ); until then a reader of
+another language gets the translated general steps and the platform's help page."""
 
 from __future__ import annotations
 
@@ -11,37 +15,63 @@ from pydantic import BaseModel, Extra, validator
 
 from actions.guides.sourced import Sourced, load_guide
 from actions.paths import RESOURCES_DIR
+from actions.texts.translated import Translatable, known_languages
 
 PLATFORMS_FILE = RESOURCES_DIR / "platforms.yml"
 MAX_STEP_LENGTH = 120
 
 
-def _short_steps(steps: List[str]) -> List[str]:
-    long = [step for step in steps if len(step) > MAX_STEP_LENGTH]
+def _short_steps(steps: Optional[List[str]]) -> Optional[List[str]]:
+    long = [step for step in steps or [] if len(step) > MAX_STEP_LENGTH]
     if long:
         raise ValueError(f"steps longer than {MAX_STEP_LENGTH} characters: {long}")
     return steps
 
 
-class Steps(BaseModel):
-    report_steps: List[str]
-    block_steps: List[str]
+_short = validator("report_steps", "block_steps", allow_reuse=True)(_short_steps)
+_languages = validator("translations", allow_reuse=True)(known_languages)
+
+
+class StepsWords(BaseModel):
+    """Steps in another language (each list optional: a missing one stays in English)."""
+
+    report_steps: Optional[List[str]] = None
+    block_steps: Optional[List[str]] = None
+    extra: Optional[List[str]] = None
 
     class Config:
         extra = Extra.forbid
 
-    _short = validator("report_steps", "block_steps", allow_reuse=True)(_short_steps)
+    _short = _short
 
 
-class PlatformGuide(Sourced):
+class Steps(BaseModel, Translatable):
+    report_steps: List[str]
+    block_steps: List[str]
+    translations: Dict[str, StepsWords] = {}
+
+    class Config:
+        extra = Extra.forbid
+
+    _short = _short
+    _translations = _languages
+
+
+class PlatformGuide(Sourced, Translatable):
     name: str
     aliases: List[str] = []
     report_steps: List[str]
     block_steps: List[str]
     extra: List[str] = []
     help_url: str
+    translations: Dict[str, StepsWords] = {}
 
-    _short = validator("report_steps", "block_steps", allow_reuse=True)(_short_steps)
+    _short = _short
+    _translations = _languages
+
+    def steps_in(self, language: str) -> bool:
+        """Whether its checked steps read in this language (English always does)."""
+        return all(self.has_translation(f, language) for f in ("report_steps", "block_steps"))
 
     @validator("help_url")
     def _help_url_is_https(cls, value: str) -> str:  # noqa: N805

@@ -1,0 +1,410 @@
+"""The crisis safety net for Traditional Chinese (Taiwan): the rule matching of
+:mod:`haven_nlu.crisis`, for messages written in Chinese.
+
+Design. Chinese has no spaces between words, and no pretrained segmenter can be downloaded here,
+so the message is split by spaCy's blank ``zh`` pipeline with its default character segmenter:
+one token per character (a Latin run such as "po" or "nudes" is one token per letter too).
+Patterns (``crisis_patterns_zh.yml``) are written as strings of characters with alternatives,
+optional parts and bounded gaps ("想|要 ...4 結束 ?掉 這一切|一切|生命") and compiled to spaCy
+``Matcher`` patterns over those character tokens. Before matching, the text is normalised: NFKC
+(full-width letters and digits become half-width), lower case, a few Simplified characters
+mapped to Traditional, and slang and typos rewritten by regular expressions ("自sha", "想s",
+"kms", "unalive" → 自殺/想死; "nudes", "果照" → 裸照; 注音文 particles such as ㄉ → 的).
+
+A match is then discarded when the message reads it as no crisis of the writer's own now:
+
+* quoted: inside 「…」, 『…』 or quotation marks (「不想活了」是她的口頭禪);
+* media: a song, film, book or game, then what it says or shows (這首歌的歌詞一直唱說…,
+  電影演到…), unless the person was met there (遊戲裡認識的人要我開視訊);
+* topic: a lesson or a question about the subject, in a clause with no first person
+  (自殺防治課程, 怎麼檢舉, 什麼是性勒索), or a topic word right after the match (自殺率);
+* hypothetical: "如果/萬一 …" with no first person (如果有人被家暴可以打哪支電話);
+* someone else: the nearest person named before the match is a third person and the match does
+  not name the writer (新聞說有個高中生跳樓), unless a parent speaks of their own child
+  (我女兒說她想自殺);
+* accident: 不小心割到手;
+* negated: a negation before the match with only filler characters between (我不想死,
+  我沒有想自殺, 我從來沒有想過要自殺, 誰說我想死), or a denial after it (…但我沒有), but not
+  "不是開玩笑";
+* past: a past marker before the match and a resolution after it (以前會割手 已經戒掉兩年了);
+* hyperbole: "X到想死" where X is no pain (難到想死, 作業多到想死; 難過到想死 still counts), and
+  laughter after a phrase marked hyperbole-prone or a danger phrase (想死lol, 要殺了我 笑死).
+  Everyday intensifiers (笑死, 累死了, 熱死, 餓死, 被作業逼死) match no crisis phrase at all
+  and are recorded as the non-crisis reading.
+
+Combinations (every group must match somewhere in the message) cover a parent reporting their
+child's crisis and a child under 18 asked for pictures, a meeting or a secret. The result has the
+same shape as the English detector's (:class:`~haven_nlu.crisis.Assessment`);
+:class:`~haven_nlu.crisis.CrisisDetector` runs this detector besides the English one on any
+message with Chinese in it and keeps the more urgent finding, so "他說要po我的nudes" is read by
+both.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+import spacy
+import yaml
+from spacy.language import Language
+from spacy.matcher import Matcher
+
+from haven_nlu.crisis import NOT_A_CRISIS, Assessment, CrisisFinding
+
+PATTERNS_FILE = Path(__file__).with_name("crisis_patterns_zh.yml")
+SENTENCE_ENDS = "。!?\n.…"
+CLAUSE_ENDS = SENTENCE_ENDS + ",，、;；:： ~～"
+_NEGATION_CHARS = ("不", "沒", "別", "無")
+_PASSIVE = ("被", "遭")
+_QUOTED = re.compile(r"「[^」]*」|『[^』]*』|“[^”]*”|\"[^\"]*\"|‘[^’]*’|《[^》]*》")
+# "X到想死", "X到我都想自殺", "爛到可以直接去跳海": a degree complement before the match.
+_DEGREE = re.compile(r"到我?(?:都|快|真的)?(?:想要|好想|想|要)?(?:可以)?(?:直接)?(?:去)?(?:原地)?$")
+_LOOK_BACK = 15  # characters searched for the subject before a match
+_MEDIA_LOOK_BACK = 20
+_NEGATION_LOOK_BACK = 8
+_AFTER = 15  # characters read after a match for a denial or laughter
+_RESOLUTION_AFTER = 30
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """One pattern: its key, category and the conditions its text sets around a match."""
+
+    key: str
+    category: str
+    required: Tuple[Tuple[str, ...], ...]  # each group: one of these must be in the message
+    not_before: Tuple[str, ...] = ()
+    not_after: Tuple[str, ...] = ()
+    self_negating: bool = False
+    hyperbole_prone: bool = False
+    combo: Optional[Tuple[int, int]] = None  # (combination, group) for a combination's phrase
+
+
+@dataclass(frozen=True)
+class _Text:
+    """The normalised message and where its sentences and clauses end."""
+
+    text: str
+    sentence_ends: Tuple[int, ...]
+    clause_ends: Tuple[int, ...]
+    quoted: Tuple[Tuple[int, int], ...]
+
+    @classmethod
+    def of(cls, text: str) -> _Text:
+        return cls(
+            text,
+            tuple(i for i, ch in enumerate(text) if ch in SENTENCE_ENDS),
+            tuple(i for i, ch in enumerate(text) if ch in CLAUSE_ENDS),
+            tuple(match.span() for match in _QUOTED.finditer(text)),
+        )
+
+    def sentence(self, start: int, end: int) -> Tuple[int, int]:
+        return _bounds(self.sentence_ends, start, end, len(self.text))
+
+    def clause(self, start: int, end: int) -> Tuple[int, int]:
+        return _bounds(self.clause_ends, start, end, len(self.text))
+
+
+def _bounds(ends: Sequence[int], start: int, end: int, length: int) -> Tuple[int, int]:
+    """The stretch between the boundary before `start` and the one at or after `end`."""
+    before = bisect.bisect_left(ends, start)
+    after = bisect.bisect_left(ends, end)
+    return (ends[before - 1] + 1 if before else 0, ends[after] if after < len(ends) else length)
+
+
+def _has(text: str, words: Iterable[str]) -> bool:
+    return any(word in text for word in words)
+
+
+class ChineseCrisisDetector:
+    """Finds crisis statements in a Chinese message. Thread-safe after construction."""
+
+    def __init__(self, patterns_file: Path = PATTERNS_FILE, nlp: Optional[Language] = None):
+        # The default segmenter of the blank Chinese pipeline is "char": no model, no download.
+        self.nlp = nlp or spacy.blank("zh")
+        config = yaml.load(patterns_file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        self._rewrites = [(re.compile(source), target) for source, target in config["rewrites"]]
+        pairs = config.get("simplified") or ""
+        self._simplified = str.maketrans(pairs[0::2], pairs[1::2])
+        self._context: Dict[str, Any] = config["context"]
+        self._first = re.compile(self._context["first_person"])
+        self._fillers = set(self._context["fillers"])
+        # Longest first, so "沒有人" is tried before "沒".
+        self._negators = sorted(self._context["negators"], key=len, reverse=True)
+        self.categories: List[str] = list(config["categories"])
+        self.intents = {name: spec["intent"] for name, spec in config["categories"].items()}
+        self._phrases: List[_Phrase] = []
+        self._matchers: Dict[str, Matcher] = {}
+        for category, spec in config["categories"].items():
+            for kind, prone in (("phrases", False), ("hyperbole_prone", True)):
+                for number, phrase in enumerate(spec.get(kind) or [], start=1):
+                    key = f"{category}:zh{'-h' if prone else ''}{number}"
+                    self._add(key, category, phrase, hyperbole_prone=prone)
+        self._combos: List[Tuple[str, int]] = []
+        for index, combo in enumerate(config.get("combos") or []):
+            self._combos.append((combo["category"], len(combo["groups"])))
+            for group, phrases in enumerate(combo["groups"]):
+                for number, phrase in enumerate(phrases, start=1):
+                    key = f"combo{index + 1}.{group + 1}:{number}"
+                    self._add(key, combo["category"], phrase, combo=(index, group))
+        for number, phrase in enumerate(config.get(NOT_A_CRISIS) or [], start=1):
+            self._add(f"{NOT_A_CRISIS}:zh{number}", NOT_A_CRISIS, phrase)
+
+    # ------------------------------------------------------------------ building the patterns
+
+    def _add(self, key: str, category: str, phrase: str, **kind: Any) -> None:
+        """Compiles one phrase (see the header of crisis_patterns_zh.yml) to spaCy patterns."""
+        options: List[List[List[Dict[str, Any]]]] = []
+        required: List[Tuple[str, ...]] = []
+        not_before: Tuple[str, ...] = ()
+        not_after: Tuple[str, ...] = ()
+        literals: List[str] = []
+        for segment in phrase.split():
+            if segment.startswith("^"):
+                not_before = tuple(segment[1:].split("|"))
+            elif segment.startswith("~"):
+                not_after = tuple(segment[1:].split("|"))
+            elif segment.startswith("..."):
+                gap = {"ORTH": {"NOT_IN": list(SENTENCE_ENDS)}, "OP": f"{{0,{int(segment[3:])}}}"}
+                options.append([[gap]])
+            else:
+                optional = segment.startswith("?")
+                words = segment.lstrip("?").split("|")
+                literals.extend(words)
+                options.append(self._alternatives(words, optional))
+                if not optional:
+                    required.append(tuple(words))
+        self._phrases.append(
+            _Phrase(
+                key,
+                category,
+                tuple(required),
+                not_before,
+                not_after,
+                self_negating=any(ch in word for word in literals for ch in _NEGATION_CHARS),
+                **kind,
+            )
+        )
+        matcher = Matcher(self.nlp.vocab)
+        matcher.add(key, [sum(choice, []) for choice in itertools.product(*options)])
+        self._matchers[key] = matcher
+
+    def _alternatives(self, words: Sequence[str], optional: bool) -> List[List[Dict[str, Any]]]:
+        """Token patterns for "a|b|c": one token set when every word is one character,
+        otherwise one pattern per word (and none for an optional segment left out)."""
+        tokens = [[token.text for token in self.nlp.make_doc(word)] for word in words]
+        if all(len(chars) == 1 for chars in tokens):
+            spec: Dict[str, Any] = {"ORTH": {"IN": sorted({chars[0] for chars in tokens})}}
+            return [[{**spec, "OP": "?"}]] if optional else [[spec]]
+        choices = [[{"ORTH": char} for char in chars] for chars in tokens]
+        return choices + [[]] if optional else choices
+
+    # ------------------------------------------------------------------ reading a message
+
+    def normalise(self, text: str) -> str:
+        """NFKC, lower case, Simplified characters mapped, slang and typos rewritten, runs of
+        spaces made one."""
+        text = unicodedata.normalize("NFKC", text).lower().translate(self._simplified)
+        text = re.sub(r"[ \t\u200b\u200c\u200d]+", " ", text)
+        for pattern, target in self._rewrites:
+            text = pattern.sub(target, text)
+        return text
+
+    def assess(self, text: str) -> Assessment:
+        """The most urgent crisis finding, or why the message reads as no crisis."""
+        if not text or not text.strip():
+            return Assessment(None, None)
+        message = _Text.of(self.normalise(text))
+        doc = self.nlp.make_doc(message.text)
+        found: Dict[str, str] = {}
+        combo_hits: set = set()
+        defused: Optional[str] = None
+        for phrase in self._phrases:
+            if phrase.category in found and phrase.combo is None:
+                continue
+            if not all(_has(message.text, words) for words in phrase.required):
+                continue
+            for _, start, end in self._matchers[phrase.key](doc):
+                span = doc[start:end]
+                if phrase.category == NOT_A_CRISIS:
+                    defused = defused or phrase.key
+                    break
+                reason = self._why_not(message, span.start_char, span.end_char, phrase)
+                if reason:
+                    defused = defused or f"{phrase.key}:{reason}"
+                    continue
+                if phrase.combo is not None:
+                    combo_hits.add(phrase.combo)
+                else:
+                    found[phrase.category] = phrase.key
+                break
+        for index, (category, groups) in enumerate(self._combos):
+            if category not in found and all((index, g) in combo_hits for g in range(groups)):
+                found[category] = f"{category}:zh-combo{index + 1}"
+        for category in self.categories:
+            if category in found:
+                finding = CrisisFinding(category, self.intents[category], found[category])
+                return Assessment(finding, None)
+        return Assessment(None, defused)
+
+    def detect(self, text: str) -> Optional[CrisisFinding]:
+        """The most urgent crisis finding in the message, or None."""
+        return self.assess(text).finding
+
+    # ------------------------------------------------------------------ non-crisis readings
+
+    def _why_not(self, message: _Text, start: int, end: int, phrase: _Phrase) -> Optional[str]:
+        text = message.text
+        before, after = text[max(0, start - 8) : start].rstrip(" "), text[end : end + 8].lstrip(" ")
+        if any(before.endswith(w) for w in phrase.not_before) or any(
+            after.startswith(w) for w in phrase.not_after
+        ):
+            return "context"
+        checks = (
+            ("quoted", lambda: any(a <= start and end <= b for a, b in message.quoted)),
+            ("media", lambda: self._media(message, start, end)),
+            ("topic", lambda: self._topic(message, start, end)),
+            ("hypothetical", lambda: self._hypothetical(message, start, end)),
+            (
+                "someone_else",
+                lambda: (
+                    phrase.combo is None
+                    and self._someone_else(message, start, end, phrase.category)
+                ),
+            ),
+            ("accident", lambda: self._in_clause_before(message, start, "accident")),
+            ("negated", lambda: self._negated(message, start, end, phrase)),
+            ("past", lambda: self._resolved_in_the_past(message, start, end)),
+            ("hyperbole", lambda: phrase.category == "self_harm" and self._degree(message, start)),
+            (
+                "laughter",
+                lambda: (
+                    (phrase.hyperbole_prone or phrase.category == "danger")
+                    and self._after_has(message, end, "laughter")
+                ),
+            ),
+        )
+        return next((reason for reason, check in checks if check()), None)
+
+    def _words(self, name: str) -> List[str]:
+        return self._context[name]
+
+    def _first_person(self, text: str) -> bool:
+        return bool(self._first.search(text))
+
+    def _in_clause_before(self, message: _Text, start: int, name: str) -> bool:
+        clause_start, _ = message.clause(start, start)
+        return _has(message.text[clause_start:start], self._words(name))
+
+    def _after_has(self, message: _Text, end: int, name: str) -> bool:
+        _, sentence_end = message.sentence(end, end)
+        return _has(message.text[end : min(sentence_end, end + _AFTER)], self._words(name))
+
+    def _media(self, message: _Text, start: int, end: int) -> bool:
+        """A song, film or game named before the match and then what it says or shows."""
+        sentence_start, _ = message.sentence(start, end)
+        before = message.text[max(sentence_start, start - _MEDIA_LOOK_BACK) : start]
+        positions = [before.find(w) + len(w) for w in self._words("media") if w in before]
+        if not positions:
+            return False
+        between = before[min(positions) :]
+        if _has(between, self._words("met_there")):
+            return False
+        return _has(between, self._words("reporting"))
+
+    def _topic(self, message: _Text, start: int, end: int) -> bool:
+        clause_start, clause_end = message.clause(start, end)
+        clause = message.text[clause_start:clause_end]
+        return _has(clause, self._words("topic")) and not self._first_person(clause)
+
+    def _hypothetical(self, message: _Text, start: int, end: int) -> bool:
+        """ "如果有人被家暴…", "如果被摸不舒服…": a condition about anyone, no first person."""
+        sentence_start, _ = message.sentence(start, end)
+        before = message.text[sentence_start:start]
+        at, marker = max((before.rfind(w), w) for w in self._words("hypothetical"))
+        if at < 0:
+            return False
+        condition = message.text[sentence_start + at + len(marker) : end]
+        generic = any(condition.startswith(w) for w in self._words("generic_subjects"))
+        return generic and not self._first_person(condition)
+
+    def _someone_else(self, message: _Text, start: int, end: int, category: str) -> bool:
+        """The person it happens to is someone else: the nearest person named before a
+        self-harm match, or before the 被/遭 of a victim's form ("有人被家暴"), is a third
+        person and the match does not name the writer ("他性騷擾我"). Elsewhere the third
+        person is the one threatening ("他一直踹門"), unless the match is followed by the person it
+        was done to ("那個老師性騷擾學生"). A parent's own child counts as the
+        writer."""
+        text = message.text
+        if self._first_person(text[start : end + 2]):
+            return False
+        subject_end = start
+        if category != "self_harm":
+            done_to = not text[start:end].endswith(("給", "跟", "和", "對"))  # not "拍…給他"
+            if done_to and any(text.startswith(w, end) for w in self._words("third_party")):
+                return True  # "那個老師性騷擾學生": it was done to someone else
+            subject_end = max(text.rfind(w, max(0, start - 4), start + 1) for w in _PASSIVE)
+            if subject_end < 0:
+                return False
+        sentence_start, _ = message.sentence(start, end)
+        before = text[max(sentence_start, subject_end - _LOOK_BACK) : subject_end]
+        writer = max((match.end() for match in self._first.finditer(before)), default=-1)
+        other = max(
+            ((before.rfind(word) + len(word), word) for word in self._words("third_party")
+             if word in before),
+            default=None,
+        )  # fmt: skip
+        if other is None or writer >= other[0]:
+            return False
+        own_child = _has(text, self._words("own_child"))
+        return not (own_child and other[1] in self._words("child_words"))
+
+    def _negated(self, message: _Text, start: int, end: int, phrase: _Phrase) -> bool:
+        text = message.text
+        if not phrase.self_negating and _has(text[start:end], _NEGATION_CHARS):
+            return True  # a negation inside a gap: "想說不會自殺"
+        clause_start, _ = message.clause(start, start)
+        window = text[max(clause_start, start - _NEGATION_LOOK_BACK) : start]
+        for negator in self._negators:
+            at = window.rfind(negator)
+            if at >= 0 and set(window[at + len(negator) :]) <= self._fillers:
+                return True
+        _, sentence_end = message.sentence(end, end)
+        after = text[end : min(sentence_end, end + _AFTER)]
+        return _has(after, self._words("denials_after")) and not _has(
+            after, self._words("not_denials")
+        )
+
+    def _resolved_in_the_past(self, message: _Text, start: int, end: int) -> bool:
+        """ "以前會割手 已經戒掉兩年了": a past marker before, a resolution after, and nothing
+        saying it is happening again."""
+        text = message.text
+        sentence_start, _ = message.sentence(start, end)
+        if not _has(text[sentence_start:start], self._words("past")):
+            return False
+        story = text[sentence_start : end + _RESOLUTION_AFTER]
+        if _has(story, self._words("current")):
+            return False
+        after = text[end : end + _RESOLUTION_AFTER]
+        now = after.find("現在")
+        return _has(after, self._words("resolved")) or (
+            now >= 0 and _has(after[now : now + 10], self._words("resolved_now"))
+        )
+
+    def _degree(self, message: _Text, start: int) -> bool:
+        """ "難到想死", "作業多到想死": X到 before the match, X no pain."""
+        text = message.text
+        clause_start, _ = message.clause(start, start)
+        degree = _DEGREE.search(text[clause_start:start])
+        if not degree:
+            return False
+        cause_end = clause_start + degree.start()
+        sentence_start, _ = message.sentence(start, start)
+        cause = text[max(sentence_start, cause_end - 6) : cause_end]
+        return not _has(cause, self._words("pain"))
