@@ -137,11 +137,12 @@ class Renderer:
         self.contacts = contacts
         self.covered = covered_countries(contacts)
 
-    def condition(self, country: Optional[str]) -> List[Dict[str, Any]]:
-        """Language and country (None: the slot is unset), so no two variations both match."""
+    def condition(self, slot: str, value: Any) -> List[Dict[str, Any]]:
+        """Language and one place slot (country, or country_uncovered), so no two variations
+        both match; a None value matches an unset slot."""
         return [
             {"type": "slot", "name": "language", "value": self.language},
-            {"type": "slot", "name": "country", "value": country},
+            {"type": "slot", "name": slot, "value": value},
         ]
 
     def country_name(self, country: str) -> str:
@@ -164,7 +165,7 @@ class Renderer:
         """The variation for users in one covered country."""
         intro = spec["intro"].replace("{country}", self.country_name(country))
         text = _text([intro] + self.country_lines(name, spec, country))
-        return {"condition": self.condition(country), "text": text}
+        return {"condition": self.condition("country", country), "text": text}
 
     def anywhere(self, name: str, spec: Dict[str, Any], home_first: bool = True) -> Dict[str, Any]:
         """No country (or, in English, one without checked numbers): the home country's lines
@@ -193,9 +194,9 @@ class Renderer:
         variation: Dict[str, Any] = {"text": text, "buttons": buttons}
         if self.language == DEFAULT_LANGUAGE:
             return variation
-        condition = self.condition(None)
-        if not home_first:
-            condition = [condition[0], {"type": "slot", "name": UNCOVERED_SLOT, "value": True}]
+        condition = (
+            self.condition("country", None) if home_first else self.condition(UNCOVERED_SLOT, True)
+        )
         return {"condition": condition, **variation}
 
     def variations(self, name: str) -> List[Dict[str, Any]]:
