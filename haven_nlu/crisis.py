@@ -42,11 +42,18 @@ _NEGATION_WINDOW = 3
 _DENIAL_OPENERS = (("not", "like"), ("not", "that"))
 # Past and resolved: "i used to self harm but i've been clean for a year".
 _PAST_MARKERS = {"ago", "use", "last", "once", "before", "young", "younger", "little", "back",
-                 "grade", "old", "struggle", "had", "was", "were", "used"}  # fmt: skip
+                 "grade", "old", "struggle", "had", "was", "were", "used", "phase",
+                 "through"}  # fmt: skip
 # Lemmas: "helped" is matched as "help".
 _RESOLVED_MARKERS = {"clean", "well", "good", "fine", "ok", "okay", "deal", "stop", "happy",
                      "over", "recover", "proud", "safe", "sort", "handle", "mentor", "thank",
-                     "therapy"}  # fmt: skip
+                     "therapy", "report", "excited", "excite", "better", "glad", "grateful",
+                     "volunteer", "healthy", "heal", "recovery"}  # fmt: skip
+# A clean streak before the match: "2 years clean from sh today", "6 months free of it".
+_CLEAN_STREAK = re.compile(
+    r"\b(?:\d+|a|an|one|to|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:whole\s+)?"
+    r"(?:year|month|week|day)s?\s+(?:clean|free|sober)\b"
+)
 # Laughter after a danger statement marks a game or a joke ("i'm trapped behind the couch lol").
 # Only for danger: a child may well write "i want to die lol" and mean it.
 _LAUGHTER = {"lol", "lmao", "lmfao", "haha", "hahaha", "jk", "😂", "🤣", "xd"}
@@ -56,6 +63,7 @@ _MEDIA_WORDS = {
     "novel", "poem", "anime", "manga", "series", "documentary", "meme", "video", "game", "tv",
     "rapper", "singer", "play",
 }  # fmt: skip
+_CALL_WORDS = {"call", "calling", "called", "chat", "chatting"}
 _REPORTING_WORDS = {"say", "says", "said", "go", "goes", "sing", "sings", "sang", "where", "about",
                     "call", "called", "title", "titled", "line", "quote", "when"}  # fmt: skip
 _FIRST_PERSON = {"i", "me", "my", "myself", "mine", "im"}
@@ -192,6 +200,9 @@ class CrisisDetector:
         # a phrase as booleans.
         config = yaml.load(patterns_file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
         self._rewrites = _compile_rewrites(config.get("rewrites") or {})
+        self._warning_words = {
+            self._lemma(word) for word in (config.get(NOT_A_CRISIS) or {}).get("unless", [])
+        }
         self._categories: List[str] = []
         self._intents: Dict[str, str] = {}
         self._self_negating: Dict[str, bool] = {}
@@ -273,7 +284,7 @@ class CrisisDetector:
         required = [
             set(spec["LEMMA"]["IN"] if "LEMMA" in spec else spec.pop("_lemmas"))
             for spec in pattern
-            if ("LEMMA" in spec or "_lemmas" in spec) and "OP" not in spec
+            if ("IN" in spec.get("LEMMA", {}) or "_lemmas" in spec) and "OP" not in spec
         ]
         for spec in pattern:
             spec.pop("_lemmas", None)
@@ -306,6 +317,11 @@ class CrisisDetector:
             else:
                 optional = token.startswith("?")
                 words = token.lstrip("?").split("|")
+                if any(word in _NUMBER_TOKENS for word in words):
+                    # "money|NUM": a number among words, one regular expression over lemmas.
+                    spec = {"LEMMA": {"REGEX": _number_alternation(words, self._lemma)}}
+                    pattern.append({**spec, "OP": "?"} if optional else spec)
+                    continue
                 if all(word.startswith("=") for word in words):
                     # "=hiding": this form only, where the lemma would also take "hide".
                     exact = sorted({word[1:] for word in words})
@@ -372,7 +388,12 @@ class CrisisDetector:
         the match in the same sentence."""
         sentence_start = _clause_start(doc, span.start)
         before = [token.lower_ for token in doc[sentence_start : span.start]]
-        media_at = [i for i, word in enumerate(before) if word in _MEDIA_WORDS]
+        # "a video call" or "video chatting" is talking to someone, not a film.
+        media_at = [
+            i
+            for i, word in enumerate(before)
+            if word in _MEDIA_WORDS and not _CALL_WORDS & set(before[i + 1 : i + 2])
+        ]
         return bool(media_at) and any(
             word in _REPORTING_WORDS for word in before[media_at[0] + 1 :]
         )
@@ -405,6 +426,7 @@ class CrisisDetector:
         defused: Optional[str] = None
         advice = bool(_ADVICE.search(normalised))
         combo_hits: Dict[Tuple[int, int], str] = {}
+        readings: List[Tuple[str, int, int]] = []  # not-a-crisis readings: key, start, end
         outranked = [len(self._categories) + 1]  # matching stops for what cannot win
         for matches in self._match(doc, outranked):
             benign = {
@@ -416,7 +438,7 @@ class CrisisDetector:
                 if category == BENIGN:
                     continue
                 if category == NOT_A_CRISIS:
-                    defused = defused or key
+                    readings.append((key, start, end))
                     continue
                 reason = self._why_not_current(doc, span, key, category, quoted)
                 if not reason and _sentence_start(doc, start) in benign:
@@ -443,7 +465,18 @@ class CrisisDetector:
             if category in found:
                 finding = CrisisFinding(category, self._intents[category], found[category])
                 return Assessment(finding, None)
-        return Assessment(None, defused)
+        return Assessment(None, defused or self._harmless_reading(doc, readings))
+
+    def _harmless_reading(
+        self, doc: Doc, readings: Sequence[Tuple[str, int, int]]
+    ) -> Optional[str]:
+        """The first not-a-crisis reading, if the rest of the message holds no warning word: "my
+        phone is almost dead" explains "dead", not "a man keeps asking me to come with him"."""
+        if not readings:
+            return None
+        covered = {index for _, start, end in readings for index in range(start, end)}
+        rest = {token.lemma_ for token in doc if token.i not in covered}
+        return None if rest & self._warning_words else readings[0][0]
 
     def _match(self, doc: Doc, outranked: List[int]) -> Iterator[List[Tuple[str, int, int]]]:
         """The matches of each stretch of the message, each stretch matched only against the
@@ -512,6 +545,27 @@ class CrisisDetector:
         return None
 
 
+# The lemma regular expressions of the number words in _NUMBER_TOKENS.
+_NUMBER_REGEX = {
+    "NUM": r"[$£€]?\d[\d,.]*[km]?|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty"
+    r"|hundred|thousand|grand",
+    **{
+        name: spec["LOWER"]["REGEX"].strip("^$")
+        for name, spec in _NUMBER_TOKENS.items()
+        if "LOWER" in spec
+    },
+}
+
+
+def _number_alternation(words: Sequence[str], lemma: Any) -> str:
+    """One lemma regular expression for an alternation that mixes words and number tokens."""
+    parts = [
+        f"(?:{_NUMBER_REGEX[word]})" if word in _NUMBER_REGEX else re.escape(lemma(word))
+        for word in words
+    ]
+    return "^(?:" + "|".join(parts) + ")$"
+
+
 def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
     """A past marker and, after the match, a resolution, in the same sentence: "a year ago i
     felt suicidal but therapy helped", "i struggled with self harm in 7th grade, now i'm a peer
@@ -519,10 +573,14 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
     sentence_start = _clause_start(doc, span.start)
     story = {token.lemma_ for token in doc[sentence_start : span.end + 6]}
     story |= {token.lower_ for token in doc[sentence_start : span.end + 6]}
-    if not (_PAST_MARKERS & story) or ({"again", "still", "start", "relapse"} & story):
+    if {"again", "still", "start", "relapse", "relapsed"} & story:
+        return False
+    if _CLEAN_STREAK.search(doc[sentence_start : span.start].text):
+        return True
+    if not _PAST_MARKERS & story:
         return False
     # A resolution, not a plea or a denial: "therapy helped", not "please help" or "not ok".
-    after = doc[span.end : span.end + 14]
+    after = doc[span.end : span.end + 20]
     for index, token in enumerate(after):
         word = token.lower_ if token.lemma_ == "help" else token.lemma_
         if word in _RESOLVED_MARKERS or word == "helped":
@@ -570,9 +628,22 @@ def _about_someone_else(doc: Doc, span: Span) -> bool:
         after.add(token.lemma_)
     if (_FIRST_PERSON_WORDS & set(between)) and not reported:
         return False
+    if _child_is_the_object(doc[start : span.end]):
+        return False  # "she recorded me and says she'll send it to my followers"
     if not reported and (_FIRST_PERSON_WORDS & ({t.lemma_ for t in span} | after)):
         return False
     return True
+
+
+def _child_is_the_object(clause: Span) -> bool:
+    """ "me" or "us" in the clause as what is done to the child, not as the one told ("my friend
+    told me she wants to die")."""
+    for token in clause:
+        if token.lower_ in {"me", "us"}:
+            previous = clause[token.i - clause.start - 1].lemma_ if token.i > clause.start else ""
+            if previous not in _REPORTED | {"show", "ask", "call", "send", "warn"}:
+                return True
+    return False
 
 
 def _hypothetical(doc: Doc, span: Span) -> bool:

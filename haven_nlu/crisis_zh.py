@@ -18,26 +18,32 @@ A match is then discarded when the message reads it as no crisis of the writer's
   電影演到…), unless the person was met there (遊戲裡認識的人要我開視訊);
 * topic: a lesson or a question about the subject, in a clause with no first person
   (自殺防治課程, 怎麼檢舉, 什麼是性勒索), or a topic word right after the match (自殺率);
-* hypothetical: "如果/萬一 …" with no first person (如果有人被家暴可以打哪支電話);
+* hypothetical: "如果/萬一 …" with no first person (如果有人被家暴可以打哪支電話), or the writer
+  only as the object ending a one-clause condition (如果有人跟蹤我 我要打110還是113);
 * someone else: the nearest person named before the match is a third person and the match does
   not name the writer (新聞說有個高中生跳樓), unless a parent speaks of their own child
   (我女兒說她想自殺);
-* accident: 不小心割到手;
+* accident: 不小心割到手 (not for sextortion: 不小心在視訊露了 is how it starts);
+* pretend: right after 假裝/假扮/擺拍 (假裝被綁架的影片);
 * negated: a negation before the match with only filler characters between (我不想死,
   我沒有想自殺, 我從來沒有想過要自殺, 誰說我想死), or a denial after it (…但我沒有), but not
   "不是開玩笑";
-* past: a past marker before the match and a resolution after it (以前會割手 已經戒掉兩年了);
+* past: a past marker before or in the match and a resolution after it (以前會割手 已經戒掉兩年了,
+  我媽以前會打我 後來…現在關係好很多), or a quitting word right before it (我戒掉自傷快一年了);
 * hyperbole: "X到想死" where X is no pain (難到想死, 作業多到想死; 難過到想死 still counts), and
   laughter after a phrase marked hyperbole-prone or a danger phrase (想死lol, 要殺了我 笑死).
   Everyday intensifiers (笑死, 累死了, 熱死, 餓死, 被作業逼死) match no crisis phrase at all
   and are recorded as the non-crisis reading.
 
+A few cries count only as the whole message (``alone``: "救我", "救命!!"): inside a sentence
+they are as often everyday exaggeration (這題好難 救我).
+
 Combinations (every group must match somewhere in the message) cover a parent reporting their
-child's crisis and a child under 18 asked for pictures, a meeting or a secret. The result has the
-same shape as the English detector's (:class:`~haven_nlu.crisis.Assessment`);
-:class:`~haven_nlu.crisis.CrisisDetector` runs this detector besides the English one on any
-message with Chinese in it and keeps the more urgent finding, so "他說要po我的nudes" is read by
-both.
+child's crisis, a child under 18 asked for pictures, a meeting or a secret, and pictures held
+together with money asked or a countdown. The result has the same shape as the English
+detector's (:class:`~haven_nlu.crisis.Assessment`); :class:`~haven_nlu.crisis.CrisisDetector`
+runs this detector besides the English one on any message with Chinese in it and keeps the more
+urgent finding, so "他說要po我的nudes" is read by both.
 """
 
 from __future__ import annotations
@@ -122,6 +128,12 @@ def _has(text: str, words: Iterable[str]) -> bool:
     return any(word in text for word in words)
 
 
+def _bare(text: str) -> str:
+    """The message without punctuation, spaces and a trailing 啊/啦: "救命啊!!!" → "救命"."""
+    text = re.sub(r"[\W_]+", "", text)
+    return re.sub(r"[啊阿啦呀]+$", "", text)
+
+
 class ChineseCrisisDetector:
     """Finds crisis statements in a Chinese message. Thread-safe after construction."""
 
@@ -141,6 +153,7 @@ class ChineseCrisisDetector:
         self.intents = {name: spec["intent"] for name, spec in config["categories"].items()}
         self._phrases: List[_Phrase] = []
         self._matchers: Dict[str, Matcher] = {}
+        self._exact: Dict[str, re.Pattern] = {}
         for category, spec in config["categories"].items():
             for kind, prone in (("phrases", False), ("hyperbole_prone", True)):
                 for number, phrase in enumerate(spec.get(kind) or [], start=1):
@@ -155,6 +168,15 @@ class ChineseCrisisDetector:
                     self._add(key, combo["category"], phrase, combo=(index, group))
         for number, phrase in enumerate(config.get(NOT_A_CRISIS) or [], start=1):
             self._add(f"{NOT_A_CRISIS}:zh{number}", NOT_A_CRISIS, phrase)
+        # Whole-message cries ("救我"): compared with the message stripped of punctuation.
+        self._alone: Dict[str, str] = {
+            _bare(self.normalise(phrase)): f"{category}:zh-alone{number}"
+            for category, phrases in (config.get("alone") or {}).items()
+            for number, phrase in enumerate(phrases, start=1)
+        }
+        # "不然", "不停", "不小心": a negation character that negates nothing in a gap.
+        self._not_negations = tuple(self._context.get("not_negations") or ())
+        self._unless = tuple(config.get("not_a_crisis_unless") or ())
 
     # ------------------------------------------------------------------ building the patterns
 
@@ -165,6 +187,7 @@ class ChineseCrisisDetector:
         not_before: Tuple[str, ...] = ()
         not_after: Tuple[str, ...] = ()
         literals: List[str] = []
+        exact: List[str] = []  # the same phrase as a regular expression over the characters
         for segment in phrase.split():
             if segment.startswith("^"):
                 not_before = tuple(segment[1:].split("|"))
@@ -173,11 +196,13 @@ class ChineseCrisisDetector:
             elif segment.startswith("..."):
                 gap = {"ORTH": {"NOT_IN": list(SENTENCE_ENDS)}, "OP": f"{{0,{int(segment[3:])}}}"}
                 options.append([[gap]])
+                exact.append(f"[^{re.escape(SENTENCE_ENDS)}]{{0,{int(segment[3:])}}}")
             else:
                 optional = segment.startswith("?")
                 words = segment.lstrip("?").split("|")
                 literals.extend(words)
                 options.append(self._alternatives(words, optional))
+                exact.append(f"(?:{'|'.join(map(re.escape, words))}){'?' if optional else ''}")
                 if not optional:
                     required.append(tuple(words))
         self._phrases.append(
@@ -194,15 +219,23 @@ class ChineseCrisisDetector:
         matcher = Matcher(self.nlp.vocab)
         matcher.add(key, [sum(choice, []) for choice in itertools.product(*options)])
         self._matchers[key] = matcher
+        self._exact[key] = re.compile("".join(exact))
 
     def _alternatives(self, words: Sequence[str], optional: bool) -> List[List[Dict[str, Any]]]:
-        """Token patterns for "a|b|c": one token set when every word is one character,
-        otherwise one pattern per word (and none for an optional segment left out)."""
-        tokens = [[token.text for token in self.nlp.make_doc(word)] for word in words]
-        if all(len(chars) == 1 for chars in tokens):
-            spec: Dict[str, Any] = {"ORTH": {"IN": sorted({chars[0] for chars in tokens})}}
-            return [[{**spec, "OP": "?"}]] if optional else [[spec]]
-        choices = [[{"ORTH": char} for char in chars] for chars in tokens]
+        """Token patterns for "a|b|c": one pattern per word length, a token set at each position
+        (and none for an optional segment left out). One pattern per word made the product of a
+        long phrase's segments thousands of patterns, slow to build; the sets also let through
+        mixes ("跟全家說" for "跟全班說|跟大家說"), which the phrase's regular expression drops."""
+        by_length: Dict[int, List[List[str]]] = {}
+        for word in words:
+            chars = [token.text for token in self.nlp.make_doc(word)]
+            by_length.setdefault(len(chars), []).append(chars)
+        choices = [
+            [{"ORTH": {"IN": sorted({chars[i] for chars in group})}} for i in range(length)]
+            for length, group in by_length.items()
+        ]
+        if optional and list(by_length) == [1]:
+            return [[{**choices[0][0], "OP": "?"}]]
         return choices + [[]] if optional else choices
 
     # ------------------------------------------------------------------ reading a message
@@ -221,10 +254,15 @@ class ChineseCrisisDetector:
         if not text or not text.strip():
             return Assessment(None, None)
         message = _Text.of(self.normalise(text))
+        alone = self._alone.get(_bare(message.text))
+        if alone:
+            category = alone.split(":")[0]
+            return Assessment(CrisisFinding(category, self.intents[category], alone), None)
         doc = self.nlp.make_doc(message.text)
         found: Dict[str, str] = {}
         combo_hits: set = set()
         defused: Optional[str] = None
+        reading: Optional[Tuple[str, int, int]] = None  # a not-a-crisis reading: key, span
         for phrase in self._phrases:
             if phrase.category in found and phrase.combo is None:
                 continue
@@ -232,8 +270,10 @@ class ChineseCrisisDetector:
                 continue
             for _, start, end in self._matchers[phrase.key](doc):
                 span = doc[start:end]
+                if not self._exact[phrase.key].fullmatch("".join(t.text for t in span)):
+                    continue  # a mix of two alternatives, let through by the token sets
                 if phrase.category == NOT_A_CRISIS:
-                    defused = defused or phrase.key
+                    reading = reading or (phrase.key, span.start_char, span.end_char)
                     break
                 reason = self._why_not(message, span.start_char, span.end_char, phrase)
                 if reason:
@@ -251,7 +291,18 @@ class ChineseCrisisDetector:
             if category in found:
                 finding = CrisisFinding(category, self.intents[category], found[category])
                 return Assessment(finding, None)
-        return Assessment(None, defused)
+        return Assessment(None, defused or self._harmless_reading(message.text, reading))
+
+    def _harmless_reading(
+        self, text: str, reading: Optional[Tuple[str, int, int]]
+    ) -> Optional[str]:
+        """The not-a-crisis reading, unless the rest of the message holds a word of fear,
+        pleading, secrecy or an adult ("手機快沒電了 有個男的一直叫我跟他走 好怕")."""
+        if reading is None:
+            return None
+        key, start, end = reading
+        rest = text[:start] + " " + text[end:]
+        return None if _has(rest, self._unless) else key
 
     def detect(self, text: str) -> Optional[CrisisFinding]:
         """The most urgent crisis finding in the message, or None."""
@@ -278,9 +329,17 @@ class ChineseCrisisDetector:
                     and self._someone_else(message, start, end, phrase.category)
                 ),
             ),
-            ("accident", lambda: self._in_clause_before(message, start, "accident")),
+            (
+                "accident",
+                lambda: (
+                    phrase.category != "sextortion"
+                    and self._in_clause_before(message, start, "accident")
+                ),
+            ),
+            ("pretend", lambda: any(before.endswith(w) for w in self._words("pretend"))),
             ("negated", lambda: self._negated(message, start, end, phrase)),
             ("past", lambda: self._resolved_in_the_past(message, start, end)),
+            ("quit", lambda: self._quit(message, start, end)),
             ("hyperbole", lambda: phrase.category == "self_harm" and self._degree(message, start)),
             (
                 "laughter",
@@ -332,7 +391,10 @@ class ChineseCrisisDetector:
             return False
         condition = message.text[sentence_start + at + len(marker) : end]
         generic = any(condition.startswith(w) for w in self._words("generic_subjects"))
-        return generic and not self._first_person(condition)
+        # "如果有人跟蹤我 我要打110還是113": the writer only as the object at the end of a
+        # one-clause condition is still a question about anyone.
+        done_to_me = condition.endswith("我") and not _has(condition, CLAUSE_ENDS)
+        return generic and not self._first_person(condition[:-1] if done_to_me else condition)
 
     def _someone_else(self, message: _Text, start: int, end: int, category: str) -> bool:
         """The person it happens to is someone else: the nearest person named before a
@@ -367,12 +429,17 @@ class ChineseCrisisDetector:
 
     def _negated(self, message: _Text, start: int, end: int, phrase: _Phrase) -> bool:
         text = message.text
-        if not phrase.self_negating and _has(text[start:end], _NEGATION_CHARS):
-            return True  # a negation inside a gap: "想說不會自殺"
+        inside = text[start:end]
+        for word in self._not_negations:
+            inside = inside.replace(word, "")
+        if not phrase.self_negating and _has(inside, _NEGATION_CHARS):
+            return True  # a negation inside a gap: "想說不會自殺", but not "…不然要寄給…"
         clause_start, _ = message.clause(start, start)
         window = text[max(clause_start, start - _NEGATION_LOOK_BACK) : start]
         for negator in self._negators:
             at = window.rfind(negator)
+            if at > 0 and window[at - 1] == window[at + 1 : at + 2]:
+                continue  # a question, not a negation: "有沒有什麼方法…", "是不是"
             if at >= 0 and set(window[at + len(negator) :]) <= self._fillers:
                 return True
         _, sentence_end = message.sentence(end, end)
@@ -386,16 +453,29 @@ class ChineseCrisisDetector:
         saying it is happening again."""
         text = message.text
         sentence_start, _ = message.sentence(start, end)
-        if not _has(text[sentence_start:start], self._words("past")):
+        # In the match too: "我媽以前會打我" is matched from 媽.
+        if not _has(text[sentence_start:end], self._words("past")):
             return False
         story = text[sentence_start : end + _RESOLUTION_AFTER]
-        if _has(story, self._words("current")):
-            return False
+        if _has(story, self._words("current")) or _has(
+            text[sentence_start:end], self._words("current_before")
+        ):
+            return False  # "一直" after the match is the help: "後來輔導老師一直陪我"
         after = text[end : end + _RESOLUTION_AFTER]
         now = after.find("現在")
         return _has(after, self._words("resolved")) or (
             now >= 0 and _has(after[now : now + 10], self._words("resolved_now"))
         )
+
+    def _quit(self, message: _Text, start: int, end: int) -> bool:
+        """ "我戒掉自傷快一年了": a quitting word right before the match, and nothing saying it
+        is back."""
+        text = message.text
+        clause_start, _ = message.clause(start, start)
+        before = text[clause_start:start].rstrip(" ")
+        if not any(before.endswith(w) for w in self._words("quit")):
+            return False
+        return not _has(text[start : end + _RESOLUTION_AFTER], self._words("current"))
 
     def _degree(self, message: _Text, start: int) -> bool:
         """ "難到想死", "作業多到想死": X到 before the match, X no pain."""

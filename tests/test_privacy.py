@@ -92,8 +92,8 @@ def test_what_the_assistant_needs_survives_scrubbing(text: str) -> None:
 
 
 def _chinese_personal_data() -> List[dict]:
-    """The personal-data items of the Chinese regression set (written without the scrubber)."""
-    path = PROJECT_ROOT / "tests" / "crisis_regression_zh.yml"
+    """Chinese sentences with personal data, written by someone who had not seen the scrubber."""
+    path = PROJECT_ROOT / "tests" / "personal_data_zh.yml"
     return yaml.safe_load(path.read_text(encoding="utf-8"))["personal_data"]
 
 

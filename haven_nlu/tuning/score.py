@@ -5,12 +5,18 @@ in a crisis intent; a negative is a false alarm when it ends in a crisis-only in
 safety net forced a crisis intent on it.
 
     python -m haven_nlu.tuning.score haven_nlu/tuning/dev_c.yml [--model models/x.tar.gz]
+
+With ``--classifier-cache FILE`` the classifier's own parses (the pipeline without the safety
+net) are kept in FILE per model, and the safety net is applied to them afresh: after the first
+run, a change to the patterns is scored on the whole pipeline in seconds, without Rasa.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 
@@ -41,15 +47,29 @@ def rates(pos_hits: Hits, neg_hits: Hits) -> Tuple[float, float]:
 
 
 def report(title: str, positives: Items, negatives: Items, pos_hits: Hits, neg_hits: Hits) -> str:
-    """The figures, then every miss and every false alarm."""
-    recall, false_alarms = rates(pos_hits, neg_hits)
+    """The figures, then every miss and every false alarm (for tuning sets)."""
     lines = [
-        f"{title}: recall {recall:.3f} ({sum(pos_hits)}/{len(pos_hits)}), "
-        f"false alarms {false_alarms:.3f} ({sum(neg_hits)}/{len(neg_hits)})",
+        summary(title, positives, negatives, pos_hits, neg_hits).splitlines()[0],
         *(f"  missed: {p['text']}" for p, hit in zip(positives, pos_hits, strict=True) if not hit),
         *(f"  false alarm: {n['text']}" for n, hit in zip(negatives, neg_hits, strict=True) if hit),
     ]
     return "\n".join(lines)
+
+
+def summary(title: str, positives: Items, negatives: Items, pos_hits: Hits, neg_hits: Hits) -> str:
+    """The figures, and misses and false alarms counted by category and kind but not shown: a
+    blind set stays unread, so it keeps measuring."""
+    recall, false_alarms = rates(pos_hits, neg_hits)
+    missed = Counter(p["category"] for p, hit in zip(positives, pos_hits, strict=True) if not hit)
+    alarms = Counter(n["kind"] for n, hit in zip(negatives, neg_hits, strict=True) if hit)
+    return "\n".join(
+        [
+            f"{title}: recall {recall:.3f} ({sum(pos_hits)}/{len(pos_hits)}), "
+            f"false alarms {false_alarms:.3f} ({sum(neg_hits)}/{len(neg_hits)})",
+            f"  missed by category: {dict(sorted(missed.items()))}",
+            f"  false alarms by kind: {dict(sorted(alarms.items()))}",
+        ]
+    )
 
 
 def detector_hits(positives: Items, negatives: Items) -> Tuple[List[bool], List[bool]]:
@@ -81,19 +101,62 @@ def _agent_parse(model: Path) -> Parse:
     return lambda text: asyncio.run(agent.parse_message(text))
 
 
+def _cached_pipeline_parse(model: Path, cache: Path, texts: Sequence[str]) -> Parse:
+    """The trained classifier's parses (read once per model, kept in ``cache``) with the
+    current safety net applied to them."""
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from haven_nlu.crisis_component import CrisisSafetyNet
+
+    key = f"{model.resolve()}:{model.stat().st_mtime_ns}"
+    stored = json.loads(cache.read_text(encoding="utf-8")) if cache.exists() else {}
+    parses: Dict[str, Any] = stored.get("parses", {}) if stored.get("model") == key else {}
+    missing = [text for text in dict.fromkeys(texts) if text not in parses]
+    if missing:
+        net_check = CrisisSafetyNet.check
+        CrisisSafetyNet.check = lambda self, message: None  # the classifier alone
+        try:
+            classify = _agent_parse(model)
+            for text in missing:
+                parsed = classify(text)
+                parses[text] = {key_: parsed.get(key_) for key_ in ("intent", "intent_ranking")}
+        finally:
+            CrisisSafetyNet.check = net_check
+        cache.write_text(json.dumps({"model": key, "parses": parses}), encoding="utf-8")
+    net = CrisisSafetyNet()
+
+    def parse(text: str) -> Dict[str, Any]:
+        message = Message(data={TEXT: text})
+        message.set(INTENT, dict(parses[text]["intent"]))
+        message.set(INTENT_RANKING_KEY, [dict(e) for e in parses[text]["intent_ranking"] or []])
+        net.check(message)
+        return {"intent": message.get(INTENT), PARSE_KEY: message.get(PARSE_KEY)}
+
+    return parse
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sets", nargs="+", type=Path)
     parser.add_argument("--model", type=Path, help="also score the trained pipeline")
+    parser.add_argument("--classifier-cache", type=Path, help="keep the classifier's parses here")
+    parser.add_argument("--blind", action="store_true", help="counts only, no sentences")
     args = parser.parse_args(argv)
-    parse = _agent_parse(args.model) if args.model else None
-    for path in args.sets:
-        positives, negatives = load_set(path)
+    sets = {path: load_set(path) for path in args.sets}
+    parse = None
+    if args.model and args.classifier_cache:
+        texts = [item["text"] for pos, neg in sets.values() for item in (*pos, *neg)]
+        parse = _cached_pipeline_parse(args.model, args.classifier_cache, texts)
+    elif args.model:
+        parse = _agent_parse(args.model)
+    show = summary if args.blind else report
+    for path, (positives, negatives) in sets.items():
         hits = detector_hits(positives, negatives)
-        print(report(f"{path} detector", positives, negatives, *hits))
+        print(show(f"{path} detector", positives, negatives, *hits))
         if parse:
             hits = pipeline_hits(positives, negatives, parse)
-            print(report(f"{path} pipeline", positives, negatives, *hits))
+            print(show(f"{path} pipeline", positives, negatives, *hits))
 
 
 if __name__ == "__main__":
