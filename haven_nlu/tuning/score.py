@@ -49,7 +49,7 @@ def rates(pos_hits: Hits, neg_hits: Hits) -> Tuple[float, float]:
 def report(title: str, positives: Items, negatives: Items, pos_hits: Hits, neg_hits: Hits) -> str:
     """The figures, then every miss and every false alarm (for tuning sets)."""
     lines = [
-        summary(title, positives, negatives, pos_hits, neg_hits).splitlines()[0],
+        _headline(title, pos_hits, neg_hits),
         *(f"  missed: {p['text']}" for p, hit in zip(positives, pos_hits, strict=True) if not hit),
         *(f"  false alarm: {n['text']}" for n, hit in zip(negatives, neg_hits, strict=True) if hit),
     ]
@@ -59,16 +59,22 @@ def report(title: str, positives: Items, negatives: Items, pos_hits: Hits, neg_h
 def summary(title: str, positives: Items, negatives: Items, pos_hits: Hits, neg_hits: Hits) -> str:
     """The figures, and misses and false alarms counted by category and kind but not shown: a
     blind set stays unread, so it keeps measuring."""
-    recall, false_alarms = rates(pos_hits, neg_hits)
     missed = Counter(p["category"] for p, hit in zip(positives, pos_hits, strict=True) if not hit)
     alarms = Counter(n["kind"] for n, hit in zip(negatives, neg_hits, strict=True) if hit)
     return "\n".join(
         [
-            f"{title}: recall {recall:.3f} ({sum(pos_hits)}/{len(pos_hits)}), "
-            f"false alarms {false_alarms:.3f} ({sum(neg_hits)}/{len(neg_hits)})",
+            _headline(title, pos_hits, neg_hits),
             f"  missed by category: {dict(sorted(missed.items()))}",
             f"  false alarms by kind: {dict(sorted(alarms.items()))}",
         ]
+    )
+
+
+def _headline(title: str, pos_hits: Hits, neg_hits: Hits) -> str:
+    recall, false_alarms = rates(pos_hits, neg_hits)
+    return (
+        f"{title}: recall {recall:.3f} ({sum(pos_hits)}/{len(pos_hits)}), "
+        f"false alarms {false_alarms:.3f} ({sum(neg_hits)}/{len(neg_hits)})"
     )
 
 
