@@ -48,11 +48,29 @@ _PAST_MARKERS = {"ago", "use", "last", "once", "before", "young", "younger", "li
 _RESOLVED_MARKERS = {"clean", "well", "good", "fine", "ok", "okay", "deal", "stop", "happy",
                      "over", "recover", "proud", "safe", "sort", "handle", "mentor", "thank",
                      "therapy", "report", "excited", "excite", "better", "glad", "grateful",
-                     "volunteer", "healthy", "heal", "recovery"}  # fmt: skip
+                     "volunteer", "healthy", "heal", "recovery", "prison", "jail", "fade",
+                     "faded"}  # fmt: skip
+# Resolutions only in this form: "deleted", not "told me to delete".
+_RESOLVED_FORMS = {"deleted", "banned", "arrested", "removed"}
+# After a plain past ("when i was 10", "2 years ago"), telling someone or getting away is enough.
+_STRONG_PAST = re.compile(
+    r"\bwhen i was (?:\d+|little|young|younger|small|a kid|a child|in (?:year|grade))\b"
+    r"|\b(?:\d+|two|three|four|five|a few|many|some) years ago\b|(?<!am )\bin (?:year|grade) \d+\b"
+)
+_OTHERS = {"other", "others"}  # "now i want to help others"
+_TOLD_OR_AWAY = {"told", "tell", "ran", "run", "escape", "escaped", "careful"}
+# "nothing happened", "haven't heard from him since", "i haven't in months": it stopped.
+_IT_STOPPED = re.compile(
+    r"\bnothing (?:\w+ )?(?:happened|got shared|got posted|came of it)\b"
+    r"|\b(?:have|has) not (?:heard|seen)\b"
+    r"|\b(?:have|has) not(?: \w+){0,3} (?:in|for) (?:\w+ )?"
+    r"(?:months|years|weeks|ages|a while|a year)\b"
+    r"|\bscars? (?:are|is) (?:\w+ )?(?:white|faded|silver|healed)\b"
+)
 # A clean streak before the match: "2 years clean from sh today", "6 months free of it".
 _CLEAN_STREAK = re.compile(
     r"\b(?:\d+|a|an|one|to|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:whole\s+)?"
-    r"(?:year|month|week|day)s?\s+(?:clean|free|sober)\b"
+    r"(?:year|month|week|day)s?\s+(?:(?:sh|self|harm|cutting|self-harm)\s+){0,2}(?:clean|free|sober)\b"
 )
 # Laughter after a danger statement marks a game or a joke ("i'm trapped behind the couch lol").
 # Only for danger: a child may well write "i want to die lol" and mean it.
@@ -61,8 +79,11 @@ _LAUGHTER_SENSITIVE = {"danger"}
 _MEDIA_WORDS = {
     "song", "lyric", "lyrics", "movie", "film", "book", "show", "episode", "character", "story",
     "novel", "poem", "anime", "manga", "series", "documentary", "meme", "video", "game", "tv",
-    "rapper", "singer", "play",
+    "rapper", "singer", "play", "article", "news", "podcast", "kdrama", "cartoon", "comic",
+    "webtoon", "sitcom",
 }  # fmt: skip
+# Made-up people: "the game has a character who gets hit by his dad".
+_FICTIONAL = {"character", "characters", "protagonist", "villain", "npc", "npcs"}
 _CALL_WORDS = {"call", "calling", "called", "chat", "chatting"}
 _REPORTING_WORDS = {"say", "says", "said", "go", "goes", "sing", "sings", "sang", "where", "about",
                     "call", "called", "title", "titled", "line", "quote", "when"}  # fmt: skip
@@ -110,12 +131,15 @@ _COMMON = {"i", "me", "my", "be", "to", "a", "the", "and", "not", "do", "you", "
 # Asking for advice about someone else: "my friend says she wants to die, what do i do".
 _ADVICE = re.compile(
     r"\b(?:what|how|where)\s+(?:do|should|can|could|would|to)\b|\bshould\s+(?:i|we)\b"
-    r"|\bwhat\s+(?:now|next)\b"
+    r"|\bwhat\s+(?:now|next|else)\b"
+    r"|\b(?:can|could|should|will|does|did)\s+(?:she|he|they)\b"
     r"|\bis\s+(?:it|that|this)\s+(?:a\s+)?(?:bad|normal|serious|ok|slang|joke|trend|meme)\b"
 )
 _THIRD_PARTY = {"friend", "cousin", "sister", "brother", "mate", "classmate", "kid", "girl", "boy",
                 "someone", "somebody", "person", "son", "daughter", "child", "he", "she",
                 "they", "student", "bestie", "bff", "niece", "nephew", "teen"}  # fmt: skip
+# Hearsay about someone else: "heard a rumour that a boy in year 11 got blackmailed".
+_HEARSAY = re.compile(r"\b(?:rumou?rs?|apparently|supposedly|gossip|heard (?:that|about))\b")
 _REPORTED = {"say", "tell", "text", "post", "write", "message", "dm", "admit", "mention"}
 _FIRST_PERSON_WORDS = {"i", "me", "my", "myself", "mine", "we", "us", "our"}
 # Games in which being followed, locked up or killed is play: "in roblox someone locked me in".
@@ -354,10 +378,20 @@ class CrisisDetector:
         pairs = {tuple(opening[i : i + 2]) for i in range(len(opening))}
         if pairs & set(_DENIAL_OPENERS):
             return True
+        if _denied_thoughts(doc, span, sentence_start):
+            return True
         first = max(sentence_start, span.start - _NEGATION_WINDOW)
         last = span.start if self._self_negating[key] else span.end
         for index in range(first, last):
             if doc[index].lemma_ in _NEGATIONS or doc[index].lower_ in _NEGATIONS:
+                # "so no one sees what i did to my arms" hides the act, it does not deny it;
+                # "how do i say no to him asking for nudes" refuses, it does not deny.
+                previous = doc[index - 1] if index > 0 else None
+                if previous is not None and (
+                    (previous.lower_ in {"so", "that"} and doc[index].lower_ in {"no", "nobody"})
+                    or (previous.lemma_ == "say" and doc[index].lower_ == "no")
+                ):
+                    continue
                 following = index + 1
                 # "i don't know if i want to die" is not a denial; "i never thought about
                 # suicide" is (the verb after the negation is the match itself).
@@ -394,6 +428,8 @@ class CrisisDetector:
             for i, word in enumerate(before)
             if word in _MEDIA_WORDS and not _CALL_WORDS & set(before[i + 1 : i + 2])
         ]
+        if _FICTIONAL & set(before) and not _FIRST_PERSON & {t.lower_ for t in span}:
+            return True
         return bool(media_at) and any(
             word in _REPORTING_WORDS for word in before[media_at[0] + 1 :]
         )
@@ -430,7 +466,10 @@ class CrisisDetector:
         outranked = [len(self._categories) + 1]  # matching stops for what cannot win
         for matches in self._match(doc, outranked):
             benign = {
-                _sentence_start(doc, start) for key, start, _ in matches if key.startswith(BENIGN)
+                _sentence_start(doc, start)
+                for key, start, end in matches
+                if key.startswith(BENIGN)
+                and not self._excluded_by_context(doc, doc[start:end], key)
             }
             for key, start, end in matches:
                 span = doc[start:end]
@@ -443,7 +482,11 @@ class CrisisDetector:
                 reason = self._why_not_current(doc, span, key, category, quoted)
                 if not reason and _sentence_start(doc, start) in benign:
                     reason = "benign"
-                if not reason and advice and _about_someone_else(doc, span):
+                if (
+                    not reason
+                    and (advice or _hearsay(doc, span))
+                    and _about_someone_else(doc, span)
+                ):
                     reason = "someone_else"
                 if reason:
                     defused = defused or f"{key}:{reason}"
@@ -575,18 +618,56 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
     story |= {token.lower_ for token in doc[sentence_start : span.end + 6]}
     if {"again", "still", "start", "relapse", "relapsed"} & story:
         return False
-    if _CLEAN_STREAK.search(doc[sentence_start : span.start].text):
+    if _CLEAN_STREAK.search(doc[sentence_start : span.end + 2].text):
         return True
-    if not _PAST_MARKERS & story:
+    wide = {token.lemma_ for token in doc[sentence_start : span.end + 25]}
+    if _IT_STOPPED.search(doc[span.end : span.end + 20].text) and _PAST_MARKERS & wide:
+        return True
+    if not _PAST_MARKERS & story and not _STRONG_PAST.search(
+        doc[sentence_start : span.end + 12].text
+    ):
         return False
+    strong = bool(_STRONG_PAST.search(doc[sentence_start : span.end + 12].text))
     # A resolution, not a plea or a denial: "therapy helped", not "please help" or "not ok".
     after = doc[span.end : span.end + 20]
     for index, token in enumerate(after):
         word = token.lower_ if token.lemma_ == "help" else token.lemma_
-        if word in _RESOLVED_MARKERS or word == "helped":
+        if (
+            word in _RESOLVED_MARKERS
+            or word == "helped"
+            or token.lower_ in _RESOLVED_FORMS
+            or (strong and token.lower_ in _TOLD_OR_AWAY)
+            or (word == "help" and {t.lemma_ for t in after[index + 1 : index + 2]} & _OTHERS)
+        ):
             previous = {t.lemma_ for t in after[max(0, index - 2) : index]}
             if not previous & {"not", "n't", "never", "please", "pls", "need"}:
                 return True
+    return False
+
+
+# "i don't have any thoughts of killing myself", "no plans to hurt myself".
+_THOUGHT_NOUNS = {"thought", "thoughts", "plan", "plans", "intention", "intentions", "urge",
+                  "urges", "desire", "wish", "idea", "ideas", "feeling", "feelings"}  # fmt: skip
+_DENIAL_FILLERS = {"have", "had", "any", "ever", "really", "currently", "actually", "got", "get",
+                   "be", "do", "serious", "real"}  # fmt: skip
+
+
+def _denied_thoughts(doc: Doc, span: Span, sentence_start: int) -> bool:
+    """A negation, then only fillers, then "thoughts of" (or "plans to") right before the match:
+    "i don't have any thoughts of killing myself". "i can't stop having thoughts of..." is not
+    a denial ("stop" is no filler)."""
+    index = span.start - 1
+    if index < sentence_start + 1 or doc[index].lemma_ not in {"of", "about", "to"}:
+        return False
+    index -= 1
+    if doc[index].lower_ not in _THOUGHT_NOUNS and doc[index].lemma_ not in _THOUGHT_NOUNS:
+        return False
+    for back in range(index - 1, max(sentence_start, index - 5) - 1, -1):
+        token = doc[back]
+        if token.lemma_ in _NEGATIONS or token.lower_ in _NEGATIONS:
+            return True
+        if token.lemma_ not in _DENIAL_FILLERS:
+            return False
     return False
 
 
@@ -613,14 +694,28 @@ def _in_a_game(doc: Doc, span: Span) -> bool:
 def _about_someone_else(doc: Doc, span: Span) -> bool:
     """A message asking for advice about someone else's crisis ("my friend's cousin got
     sextorted, what should she do", "a kid in my class said he wants to kms, what do i do"):
-    a third person is the subject of the match, and the child is not. Left to the classifier."""
+    a third person is the subject of the match, and the child is not. Left to the classifier.
+    A parent's own child ("my son", "my daughter") is the parent's crisis, not someone else's."""
     start = _clause_start(doc, span.start)
-    before = [token.lemma_ for token in doc[start : span.start]]
-    third = [i for i, word in enumerate(before) if word in _THIRD_PARTY]
-    if not third:
+    tokens = list(doc[start : span.start])
+    before = [token.lemma_ for token in tokens]
+    # "him", "her" and "them" are who something is done to, not who does it.
+    third = [
+        i
+        for i, token in enumerate(tokens)
+        if token.lemma_ in _THIRD_PARTY and token.lower_ not in {"him", "her", "them"}
+    ]
+    opener = span[0]
+    if not third and opener.lemma_ in _THIRD_PARTY and opener.lower_ not in {"him", "her", "them"}:
+        third_at = span.start  # the subject opens the match: "someone at my old school ..."
+    elif third:
+        third_at = start + third[-1]
+    else:
         return False
-    between = before[third[-1] + 1 :]
-    reported = bool(set(before[third[0] + 1 :]) & _REPORTED)
+    if _parent_reporting(doc, start, span, tokens, third_at):
+        return False
+    between = before[third[-1] + 1 :] if third else []
+    reported = bool(third) and bool(set(before[third[0] + 1 :]) & _REPORTED)
     after = set()
     for token in doc[span.end : span.end + 4]:
         if token.is_punct:
@@ -630,9 +725,65 @@ def _about_someone_else(doc: Doc, span: Span) -> bool:
         return False
     if _child_is_the_object(doc[start : span.end]):
         return False  # "she recorded me and says she'll send it to my followers"
-    if not reported and (_FIRST_PERSON_WORDS & ({t.lemma_ for t in span} | after)):
+    if not reported and (_FIRST_PERSON_WORDS & (_own_words(span) | after)):
         return False
     return True
+
+
+# "my classmates pics", "at my old school": "my" that belongs to someone or somewhere else.
+_NOT_MINE = {"school", "class", "classmate", "friend", "sister", "brother", "cousin", "year",
+             "grade", "team", "street", "town", "area", "ex", "mate", "bestie", "bff", "niece",
+             "nephew", "sisters", "brothers", "classmates", "friends"}  # fmt: skip
+_OWN_CHILD = {"son", "daughter", "child", "kid", "boy", "girl", "teen", "teenager"}
+
+
+def _own_words(span: Span) -> set:
+    """The span's lemmas, without a "my" or "our" that qualifies someone or somewhere else."""
+    words = set()
+    for token in span:
+        if token.lower_ in {"my", "our"}:
+            following = {t.lemma_ for t in span.doc[token.i + 1 : token.i + 3]}
+            following |= {t.lower_ for t in span.doc[token.i + 1 : token.i + 3]}
+            if following & _NOT_MINE:
+                continue
+        words.add(token.lemma_)
+    return words
+
+
+def _own_child(doc: Doc, index: int) -> bool:
+    """ "my son", "my 14 year old daughter": the writer's own child."""
+    if doc[index].lemma_ not in _OWN_CHILD:
+        return False
+    for token in reversed(doc[max(0, index - 4) : index]):
+        if token.lower_ == "my":
+            return True
+        if not (token.like_num or token.lower_ in {"year", "old", "little", "eldest", "youngest"}):
+            return False
+    return False
+
+
+def _parent_reporting(
+    doc: Doc, start: int, span: Span, tokens: Sequence[Any], third_at: int
+) -> bool:
+    """A parent telling of their own child's crisis now ("my 14 year old son texted me he is
+    going to kill himself, what do i do"): the only third person is the child (or he, she,
+    they), no "if", and the match is not in the first person (a quoted "kms")."""
+    if not _own_child(doc, third_at) and not any(
+        _own_child(doc, start + i) for i in range(len(tokens))
+    ):
+        return False
+    if {"if", "when"} & {token.lower_ for token in tokens}:
+        return False
+    for i, token in enumerate(tokens):
+        if token.lemma_ in _THIRD_PARTY and token.lower_ not in {"him", "her", "them"}:
+            if token.lemma_ not in {"he", "she", "they"} and not _own_child(doc, start + i):
+                return False
+    return not (_FIRST_PERSON_WORDS & {token.lemma_ for token in span})
+
+
+def _hearsay(doc: Doc, span: Span) -> bool:
+    """A rumour word in the clause of the match: "apparently a boy in year 11 got blackmailed"."""
+    return bool(_HEARSAY.search(doc[_clause_start(doc, span.start) : span.end + 3].text))
 
 
 def _child_is_the_object(clause: Span) -> bool:

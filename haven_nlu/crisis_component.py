@@ -20,6 +20,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from haven_nlu.crisis import CrisisDetector, default_detector
+from haven_nlu.crisis_classifier_component import PROBABILITY_KEY
 from haven_nlu.rule_component import MessageRule
 
 PARSE_KEY = "crisis_safety_net"
@@ -33,6 +34,19 @@ URGENT_INTENTS = (*CRISIS_ONLY_INTENTS, "ask_sextortion")
 # Below this, the next-best topic is a guess: ask the user instead (the clarification still
 # names the emergency route).
 MIN_ALTERNATIVE_CONFIDENCE = 0.15
+# The crisis classifier's probability (haven_nlu/crisis_classifier.py) at which it overrides the
+# intent classifier when no crisis phrase matched: chosen on the tuning sets with each set left
+# out of the crisis classifier's training (haven_nlu/tuning/README.md).
+SECOND_OPINION_SEES_CRISIS = 0.5
+SECOND_OPINION_DOUBTS = 0.3
+SECOND_OPINION_IS_SURE = 0.8
+# Intents with an answer of their own for someone at risk: a grooming report gets the grooming
+# advice (stop replying, don't send anything, report, tell an adult) unless the crisis classifier
+# is sure; someone with nowhere safe to stay already gets the shelter and helpline reply.
+ESCALATES_ONLY_WHEN_SURE = ("ask_grooming",)
+NEVER_ESCALATED = (*URGENT_INTENTS, "ask_shelter")
+# When the ranking holds no crisis intent at all, the reply with the emergency numbers.
+ESCALATION_DEFAULT = "crisis_immediate_danger"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -54,8 +68,7 @@ class CrisisSafetyNet(MessageRule):
         finding = assessment.finding
         predicted = (message.get(INTENT) or {}).get("name")
         if finding is None:
-            if predicted in CRISIS_ONLY_INTENTS and assessment.no_crisis_reason:
-                self._downgrade(message, predicted, assessment.no_crisis_reason)
+            self._weigh_second_opinion(message, predicted, assessment.no_crisis_reason)
             return
         overridden = self._should_override(predicted, finding.intent)
         message.set(
@@ -87,6 +100,48 @@ class CrisisSafetyNet(MessageRule):
         more_urgent = current is None or (wanted is not None and wanted < current)
         return more_urgent and found in LIFE_THREATENING_INTENTS
 
+    def _weigh_second_opinion(
+        self, message: Message, predicted: Optional[str], no_crisis_reason: Optional[str]
+    ) -> None:
+        """No crisis phrase matched: the classifier and the crisis classifier decide.
+
+        A crisis only the intent classifier saw is taken back when the detector recognises a
+        harmless reading (unless the crisis classifier is sure it is a crisis: "not trying to
+        die, just need to bleed a bit"), or when the crisis classifier finds it unlike a crisis.
+        A crisis only the crisis classifier sees is answered as one: a missed crisis costs more
+        than an extra helpline.
+        """
+        probability = message.get(PROBABILITY_KEY)
+        if predicted in CRISIS_ONLY_INTENTS:
+            sure = probability is not None and probability >= SECOND_OPINION_IS_SURE
+            if no_crisis_reason and not sure:
+                self._downgrade(message, predicted, no_crisis_reason)
+            elif probability is not None and probability < SECOND_OPINION_DOUBTS:
+                self._downgrade(message, predicted, f"second_opinion:{probability:.2f}")
+        elif probability is not None and probability >= _escalation_threshold(predicted):
+            self._escalate(message, predicted, probability)
+
+    @staticmethod
+    def _escalate(message: Message, predicted: Optional[str], probability: float) -> None:
+        """Answer with the most likely crisis intent in the classifier's ranking."""
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        urgent = [entry for entry in ranking if entry.get("name") in URGENT_INTENTS]
+        intent = urgent[0]["name"] if urgent else ESCALATION_DEFAULT
+        message.set(INTENT, {"name": intent, "confidence": probability}, add_to_output=True)
+        message.set(
+            INTENT_RANKING_KEY,
+            [
+                {"name": intent, "confidence": probability},
+                *[entry for entry in ranking if entry.get("name") != intent],
+            ],
+            add_to_output=True,
+        )
+        message.set(
+            PARSE_KEY,
+            {"intent": intent, "pattern": "second_opinion", "overrode": predicted},
+            add_to_output=True,
+        )
+
     @staticmethod
     def _downgrade(message: Message, predicted: str, reason: str) -> None:
         ranking = [
@@ -102,3 +157,12 @@ class CrisisSafetyNet(MessageRule):
             INTENT_RANKING_KEY, [best, *ranking[1:]] if ranking else [best], add_to_output=True
         )
         message.set(PARSE_KEY, {"downgraded": predicted, "reason": reason}, add_to_output=True)
+
+
+def _escalation_threshold(predicted: Optional[str]) -> float:
+    """How sure the crisis classifier must be to replace ``predicted`` with a crisis intent."""
+    if predicted in NEVER_ESCALATED:
+        return float("inf")
+    if predicted in ESCALATES_ONLY_WHEN_SURE:
+        return SECOND_OPINION_IS_SURE
+    return SECOND_OPINION_SEES_CRISIS

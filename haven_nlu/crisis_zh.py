@@ -33,7 +33,13 @@ A match is then discarded when the message reads it as no crisis of the writer's
 * hyperbole: "X到想死" where X is no pain (難到想死, 作業多到想死; 難過到想死 still counts), and
   laughter after a phrase marked hyperbole-prone or a danger phrase (想死lol, 要殺了我 笑死).
   Everyday intensifiers (笑死, 累死了, 熱死, 餓死, 被作業逼死) match no crisis phrase at all
-  and are recorded as the non-crisis reading.
+  and are recorded as the non-crisis reading;
+* trivial: a hyperbole-prone self-harm or danger phrase beside an everyday cause (想死喔這題好難,
+  期末考週 誰來救救我), when the message holds no pain, violence or other crisis word;
+* someone else's pictures: a sextortion match naming a third person's (有人po別人的私密照).
+
+A media match also holds when a level or an episode of it is named after the match (玩恐怖遊戲
+被關在地下室那關), and a resolution may start at 今年 or 如今 as well as 現在.
 
 A few cries count only as the whole message (``alone``: "救我", "救命!!"): inside a sentence
 they are as often everyday exaggeration (這題好難 救我).
@@ -342,6 +348,14 @@ class ChineseCrisisDetector:
             ("quit", lambda: self._quit(message, start, end)),
             ("hyperbole", lambda: phrase.category == "self_harm" and self._degree(message, start)),
             (
+                "trivial",
+                lambda: (
+                    phrase.hyperbole_prone
+                    and phrase.category in ("self_harm", "danger")
+                    and self._trivial(message, start, end)
+                ),
+            ),
+            (
                 "laughter",
                 lambda: (
                     (phrase.hyperbole_prone or phrase.category == "danger")
@@ -375,7 +389,12 @@ class ChineseCrisisDetector:
         between = before[min(positions) :]
         if _has(between, self._words("met_there")):
             return False
-        return _has(between, self._words("reporting"))
+        # "玩恐怖遊戲 被關在地下室那關": a level or a scene of it named after the match.
+        _, sentence_end = message.sentence(end, end)
+        after = message.text[end : min(sentence_end, end + _AFTER)]
+        return _has(between, self._words("reporting")) or _has(
+            after, self._context.get("media_after") or ()
+        )
 
     def _topic(self, message: _Text, start: int, end: int) -> bool:
         clause_start, clause_end = message.clause(start, end)
@@ -390,6 +409,11 @@ class ChineseCrisisDetector:
         if at < 0:
             return False
         condition = message.text[sentence_start + at + len(marker) : end]
+        # "如果以後有朋友說…": a time word before the subject.
+        for word in self._context.get("hypothetical_times") or ():
+            if condition.startswith(word):
+                condition = condition[len(word) :].lstrip(" ")
+                break
         generic = any(condition.startswith(w) for w in self._words("generic_subjects"))
         # "如果有人跟蹤我 我要打110還是113": the writer only as the object at the end of a
         # one-clause condition is still a question about anyone.
@@ -408,6 +432,14 @@ class ChineseCrisisDetector:
             return False
         subject_end = start
         if category != "self_harm":
+            owner = [w for w in self._words("third_party") if f"{w}的" in text[start:end]]
+            own_child = _has(text, self._words("own_child"))
+            if (
+                category == "sextortion"
+                and owner
+                and not (own_child and set(owner) <= set(self._words("child_words")))
+            ):
+                return True  # "有人po別人的私密照": someone else's pictures
             done_to = not text[start:end].endswith(("給", "跟", "和", "對"))  # not "拍…給他"
             if done_to and any(text.startswith(w, end) for w in self._words("third_party")):
                 return True  # "那個老師性騷擾學生": it was done to someone else
@@ -457,14 +489,16 @@ class ChineseCrisisDetector:
         if not _has(text[sentence_start:end], self._words("past")):
             return False
         story = text[sentence_start : end + _RESOLUTION_AFTER]
+        for word in self._context.get("not_current") or ():
+            story = story.replace(word, "")  # "現在還會跟我道歉" is the resolution
         if _has(story, self._words("current")) or _has(
             text[sentence_start:end], self._words("current_before")
         ):
             return False  # "一直" after the match is the help: "後來輔導老師一直陪我"
         after = text[end : end + _RESOLUTION_AFTER]
-        now = after.find("現在")
-        return _has(after, self._words("resolved")) or (
-            now >= 0 and _has(after[now : now + 10], self._words("resolved_now"))
+        nows = [after.find(w) for w in self._context.get("now") or ("現在",) if w in after]
+        return _has(after, self._words("resolved")) or any(
+            _has(after[now : now + 10], self._words("resolved_now")) for now in nows
         )
 
     def _quit(self, message: _Text, start: int, end: int) -> bool:
@@ -476,6 +510,15 @@ class ChineseCrisisDetector:
         if not any(before.endswith(w) for w in self._words("quit")):
             return False
         return not _has(text[start : end + _RESOLUTION_AFTER], self._words("current"))
+
+    def _trivial(self, message: _Text, start: int, end: int) -> bool:
+        """ "想死喔這題好難", "期末考週 誰來救救我": a hyperbole-prone phrase with an everyday
+        cause in the message and no pain or other crisis word anywhere in it."""
+        text = message.text
+        rest = text[:start] + " " + text[end:]
+        return _has(rest, self._words("trivial")) and not _has(
+            text, self._words("pain") + self._words("not_trivial")
+        )
 
     def _degree(self, message: _Text, start: int) -> bool:
         """ "難到想死", "作業多到想死": X到 before the match, X no pain."""

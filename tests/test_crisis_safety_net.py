@@ -9,21 +9,23 @@ figures and the misses counted by category, never the sentences, so the sets sta
 earlier regression sets, whose misses had been read in reports, are now tuning data
 (``haven_nlu/tuning/dev_d.yml``, ``dev_zh_b.yml``).
 
-Measured on the blind sets with the model CI trained from this commit's data (2026-12-02); in
-brackets the previous commit (d6532ee: its patterns and its model) on the same sets:
+Measured on the blind sets (2026-12-02, third session), with the crisis classifier as the safety
+net's second opinion and the patterns tuned on dev_e, dev_f and dev_zh_c; in brackets the
+previous commit (8b7d6e1) with the model CI trained from it:
 
-    English detector   recall 0.636 (0.617)   false alarms 0.071 (0.081)
-    English pipeline   recall 0.869 (0.846)   false alarms 0.114 (0.204)
-    Chinese detector   recall 0.654 (0.605)   false alarms 0.077 (0.077)
-    Chinese pipeline   recall 0.895 (0.877)   false alarms 0.140 (0.181)
+    English detector   recall 0.673 (0.636)   false alarms 0.047 (0.071)
+    English pipeline   recall 0.944 (0.869)   false alarms 0.090 (0.114)
+    Chinese detector   recall 0.693 (0.654)   false alarms 0.068 (0.077)
+    Chinese pipeline   recall 0.947 (0.895)   false alarms 0.113 (0.140)
 
-(A model trained before the last 18 shelter examples were added gave English 0.860 / 0.147 and
-Chinese 0.886 / 0.131: that is the size of the variation between trainings.)
+(Retraining the intent classifier has moved the pipeline figures by up to 0.03 before; the
+detector and the crisis classifier are deterministic.)
 
-The blind sets are much harder than the tuning sets (where the pipeline reaches recall 0.995 to
-1.000 with false alarms 0.02 to 0.05): rule patterns and the classifier both generalise less
-than the tuning figures suggest. That is far below the bar this project set (98 % recall, at most
-3 % false alarms), so the bar is kept as a strict expected failure that reports the figures on
+The blind sets are much harder than the tuning sets (where the detector alone now reaches recall
+0.98 to 1.00 with false alarms of 0 to 0.004): tuning the patterns on dev_e, dev_f and dev_zh_c
+moved their detector recall by 26 to 42 points but the blind recall by 4. The crisis classifier,
+which learns from all the tuning sets at once, is what moved the pipeline. It is still below the
+bar this project set (98 % recall, at most 3 % false alarms), so the bar is kept as a strict expected failure that reports the figures on
 every run, and the measured figures, less a margin for the run-to-run variation of training, are
 floors that must not get worse. See the closing note of the safety-net issue.
 """
@@ -55,15 +57,15 @@ REGRESSION_SETS = {
 # The set each language's detector was tuned on: the regression set must share no sentence.
 TUNING = PROJECT_ROOT / "haven_nlu" / "tuning"
 DEV_SETS = {
-    "en": [TUNING / f"dev_{name}.yml" for name in "abcde"],
-    "zh-TW": [TUNING / "dev_zh.yml", TUNING / "dev_zh_b.yml"],
+    "en": [TUNING / f"dev_{name}.yml" for name in "abcdef"],
+    "zh-TW": [TUNING / "dev_zh.yml", TUNING / "dev_zh_b.yml", TUNING / "dev_zh_c.yml"],
 }
 MIN_RECALL = 0.98
 MAX_FALSE_ALARMS = 0.03
 # What the current detector and pipeline reach on the regression set, less a margin for the
 # run-to-run variation of training: they may only get better.
-DETECTOR_FLOORS = {"en": (0.63, 0.075), "zh-TW": (0.65, 0.08)}
-PIPELINE_FLOORS = {"en": (0.84, 0.17), "zh-TW": (0.87, 0.16)}
+DETECTOR_FLOORS = {"en": (0.66, 0.055), "zh-TW": (0.68, 0.075)}
+PIPELINE_FLOORS = {"en": (0.92, 0.115), "zh-TW": (0.92, 0.14)}
 BAR_NOT_MET = pytest.mark.xfail(
     strict=True, reason="the 98 % recall / 3 % false-alarm bar is not met yet (see module doc)"
 )
@@ -230,18 +232,26 @@ def test_reported_and_resolved_crises_do_not_fire(text: str) -> None:
     assert default_detector().detect(text) is None
 
 
-def _classified(intent: str, text: str):
+def _classified(intent: str, text: str, crisis_probability: Optional[float] = None, ranking=()):
+    """The safety net's decision on a message the classifiers read as given."""
     from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
     from rasa.shared.nlu.training_data.message import Message
 
+    from haven_nlu.crisis_classifier_component import PROBABILITY_KEY
     from haven_nlu.crisis_component import CrisisSafetyNet
 
     message = Message(data={TEXT: text})
     message.set(INTENT, {"name": intent, "confidence": 0.9})
     message.set(
         INTENT_RANKING_KEY,
-        [{"name": intent, "confidence": 0.6}, {"name": "out_of_scope", "confidence": 0.3}],
+        [
+            {"name": intent, "confidence": 0.6},
+            *({"name": name, "confidence": 0.1} for name in ranking),
+            {"name": "out_of_scope", "confidence": 0.3},
+        ],
     )
+    if crisis_probability is not None:
+        message.set(PROBABILITY_KEY, crisis_probability)
     CrisisSafetyNet().process([message])
     return message
 
@@ -278,6 +288,55 @@ def test_which_intent_the_safety_net_leaves(predicted: str, text: str, expected:
     from rasa.shared.nlu.constants import INTENT
 
     assert _classified(predicted, text).get(INTENT)["name"] == expected
+
+
+@pytest.mark.parametrize(
+    ("predicted", "text", "probability", "expected"),
+    [
+        # No crisis phrase matched: a confident crisis classifier is answered as a crisis, with
+        # the most likely crisis intent in the ranking...
+        ("out_of_scope", "the rope is in my wardrobe", 0.9, "disclose_abuse"),
+        ("feeling_distressed", "everything is too much and nobody listens", 0.6, "disclose_abuse"),
+        # A grooming report keeps its own advice unless the crisis classifier is sure,
+        ("ask_grooming", "he sent me his pic and now wants one back", 0.85, "disclose_abuse"),
+        ("ask_grooming", "he keeps asking if im home alone", 0.7, "ask_grooming"),
+        # and someone with nowhere safe to stay keeps the shelter reply (helplines included).
+        ("ask_shelter", "kicked out tonight with nowhere to go", 0.95, "ask_shelter"),
+        # ...and it takes back the intent classifier's crisis when it finds it unlike one,
+        ("crisis_self_harm", "me when the teacher calls on me", 0.2, "out_of_scope"),
+        # but not a harmless-looking reading it is sure of.
+        (
+            "crisis_self_harm",
+            "not trying to die, just need to bleed a bit",
+            0.9,
+            "crisis_self_harm",
+        ),
+        # In between, the intent classifier keeps its choice.
+        ("ask_grooming", "he keeps asking about my school", 0.4, "ask_grooming"),
+        ("crisis_self_harm", "i just cant anymore", 0.4, "crisis_self_harm"),
+        # A crisis phrase still wins whatever the crisis classifier says.
+        ("out_of_scope", "honestly i just want to kms", 0.01, "crisis_self_harm"),
+    ],
+)
+def test_how_the_safety_net_weighs_the_crisis_classifier(
+    predicted: str, text: str, probability: float, expected: str
+) -> None:
+    from rasa.shared.nlu.constants import INTENT
+
+    message = _classified(predicted, text, probability, ranking=["disclose_abuse"])
+    assert message.get(INTENT)["name"] == expected
+
+
+def test_an_escalation_records_that_the_crisis_classifier_decided() -> None:
+    from rasa.shared.nlu.constants import INTENT_RANKING_KEY
+
+    message = _classified("ask_privacy", "please i need someone right now", 0.7)
+    assert message.get(PARSE_KEY) == {
+        "intent": "crisis_immediate_danger",  # no crisis intent in the ranking: the emergency reply
+        "pattern": "second_opinion",
+        "overrode": "ask_privacy",
+    }
+    assert message.get(INTENT_RANKING_KEY)[0]["name"] == "crisis_immediate_danger"
 
 
 # ---------------------------------------------------------------- Traditional Chinese (Taiwan)

@@ -8,7 +8,9 @@ safety net forced a crisis intent on it.
 
 With ``--classifier-cache FILE`` the classifier's own parses (the pipeline without the safety
 net) are kept in FILE per model, and the safety net is applied to them afresh: after the first
-run, a change to the patterns is scored on the whole pipeline in seconds, without Rasa.
+run, a change to the patterns is scored on the whole pipeline in seconds, without Rasa. The
+crisis classifier (the safety net's second opinion) is then refitted without the set being
+scored, since every tuning set also trains it: a tuning set is never scored on its own training.
 """
 
 from __future__ import annotations
@@ -23,12 +25,20 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 import yaml
 
 from haven_nlu.crisis import default_detector
+from haven_nlu.crisis_classifier import CrisisClassifier, intent_examples, labelled_set_examples
+from haven_nlu.crisis_classifier_component import (
+    PROBABILITY_KEY,
+    PROJECT_ROOT,
+    labelled_set_paths,
+)
 from haven_nlu.crisis_component import PARSE_KEY
 
 CRISIS_INTENTS = {"crisis_self_harm", "crisis_immediate_danger", "disclose_abuse", "ask_sextortion"}
 # ask_sextortion also answers questions about sextortion, so on a negative it is an alarm only
 # when the safety net forced it.
 CRISIS_ONLY_INTENTS = CRISIS_INTENTS - {"ask_sextortion"}
+
+TUNING_DIR = Path(__file__).resolve().parent
 
 Parse = Callable[[str], Dict[str, Any]]
 Items = List[Dict[str, Any]]
@@ -107,9 +117,11 @@ def _agent_parse(model: Path) -> Parse:
     return lambda text: asyncio.run(agent.parse_message(text))
 
 
-def _cached_pipeline_parse(model: Path, cache: Path, texts: Sequence[str]) -> Parse:
+def _cached_pipeline_parse(
+    model: Path, cache: Path, texts: Sequence[str], second_opinion: Callable[[str], float]
+) -> Parse:
     """The trained classifier's parses (read once per model, kept in ``cache``) with the
-    current safety net applied to them."""
+    crisis classifier's ``second_opinion`` and the current safety net applied to them."""
     from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
     from rasa.shared.nlu.training_data.message import Message
 
@@ -136,10 +148,28 @@ def _cached_pipeline_parse(model: Path, cache: Path, texts: Sequence[str]) -> Pa
         message = Message(data={TEXT: text})
         message.set(INTENT, dict(parses[text]["intent"]))
         message.set(INTENT_RANKING_KEY, [dict(e) for e in parses[text]["intent_ranking"] or []])
+        message.set(PROBABILITY_KEY, second_opinion(text))
         net.check(message)
         return {"intent": message.get(INTENT), PARSE_KEY: message.get(PARSE_KEY)}
 
     return parse
+
+
+def second_opinion_without(held_out: Path) -> CrisisClassifier:
+    """The crisis classifier as ``rasa train`` builds it, but with ``held_out`` left out of its
+    training, so that a tuning set is scored by a classifier that never saw it."""
+    from rasa.shared.nlu.constants import INTENT, TEXT
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    training_data = load_data(str(PROJECT_ROOT / "data" / "nlu"))
+    examples = intent_examples(
+        (message.get(TEXT), message.get(INTENT)) for message in training_data.intent_examples
+    )
+    config = {"labelled_sets": [str(TUNING_DIR)]}
+    for path in labelled_set_paths(config):
+        if path.resolve() != held_out.resolve():
+            examples.extend(labelled_set_examples(path))
+    return CrisisClassifier.fit(examples)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -150,19 +180,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--blind", action="store_true", help="counts only, no sentences")
     args = parser.parse_args(argv)
     sets = {path: load_set(path) for path in args.sets}
-    parse = None
-    if args.model and args.classifier_cache:
-        texts = [item["text"] for pos, neg in sets.values() for item in (*pos, *neg)]
-        parse = _cached_pipeline_parse(args.model, args.classifier_cache, texts)
-    elif args.model:
-        parse = _agent_parse(args.model)
     show = summary if args.blind else report
+    texts = [item["text"] for pos, neg in sets.values() for item in (*pos, *neg)]
     for path, (positives, negatives) in sets.items():
         hits = detector_hits(positives, negatives)
         print(show(f"{path} detector", positives, negatives, *hits))
-        if parse:
-            hits = pipeline_hits(positives, negatives, parse)
-            print(show(f"{path} pipeline", positives, negatives, *hits))
+        if args.model and args.classifier_cache:
+            second_opinion = second_opinion_without(path).probability
+            parse = _cached_pipeline_parse(args.model, args.classifier_cache, texts, second_opinion)
+        elif args.model:
+            parse = _agent_parse(args.model)  # its crisis classifier may have learnt this set
+        else:
+            continue
+        hits = pipeline_hits(positives, negatives, parse)
+        print(show(f"{path} pipeline", positives, negatives, *hits))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,156 @@
+"""A second opinion on "is this person in crisis now?": a small yes/no text classifier.
+
+The intent classifier learns thirty topics from a few hundred examples each; the crisis patterns
+recognise the phrasings someone thought of. Neither has seen the hard negatives that make crisis
+detection difficult ("my mum will kill me", "i used to cut, 2 years clean", "the film where she
+jumps"), which the hand-written crisis sets in ``haven_nlu/tuning/`` are full of. This classifier
+is trained on exactly that question: the training data's crisis intents against everything else,
+plus every labelled crisis set (positives against hard negatives). Character n-grams keep typos
+and slang close to the words they stand for, in English and in Chinese.
+
+It is plain scikit-learn (TF-IDF and logistic regression, deterministic), saved as data rather
+than pickled objects, so a model file cannot run code when it is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Sequence, Tuple
+
+import numpy as np
+import yaml
+from scipy import sparse
+
+# The intents that mean "in crisis now". ask_sextortion also answers questions about sextortion,
+# so its examples are left out rather than counted on either side.
+CRISIS_INTENTS = ("crisis_self_harm", "crisis_immediate_danger", "disclose_abuse")
+AMBIGUOUS_INTENTS = ("ask_sextortion",)
+# Stronger regularisation lost hard negatives, weaker lost recall, in leave-one-set-out runs over
+# the tuning sets (haven_nlu/tuning/README.md).
+REGULARISATION = 4.0
+# The most frequent character n-grams only: the same leave-one-set-out figures as all of them, at
+# a tenth of the model file (which Rasa loads at every start).
+MAX_CHARACTER_NGRAMS = 60_000
+
+Example = Tuple[str, int]
+
+
+def labelled_set_examples(path: Path) -> List[Example]:
+    """A crisis set's sentences: positives as 1, hard negatives as 0."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [(item["text"], 1) for item in data.get("positives") or []] + [
+        (item["text"], 0) for item in data.get("negatives") or []
+    ]
+
+
+def intent_examples(examples: Iterable[Tuple[str, str]]) -> List[Example]:
+    """(text, intent) pairs from the NLU training data, as crisis or not."""
+    return [
+        (text, int(intent in CRISIS_INTENTS))
+        for text, intent in examples
+        if intent not in AMBIGUOUS_INTENTS
+    ]
+
+
+def sets_digest(paths: Sequence[Path]) -> str:
+    """A digest of the labelled sets' contents, so that a changed set retrains the model."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class CrisisClassifier:
+    """TF-IDF over character and word n-grams, then logistic regression.
+
+    Saved as plain data (the n-gram vocabularies in JSON, the weights in a NumPy archive without
+    pickled objects), so loading a model file cannot run code, and it stays small.
+    """
+
+    VOCABULARY_FILE = "crisis_classifier_vocabulary.json"
+    WEIGHTS_FILE = "crisis_classifier_weights.npz"
+
+    def __init__(self, vocabularies: Sequence[Dict[str, int]], weights: Dict[str, Any]) -> None:
+        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+        from sklearn.linear_model import LogisticRegression
+
+        self._vocabularies = [dict(vocabulary) for vocabulary in vocabularies]
+        self._weights = weights
+        self._counters = [
+            CountVectorizer(vocabulary=vocabulary, **options)
+            for vocabulary, options in zip(self._vocabularies, _NGRAM_OPTIONS, strict=True)
+        ]
+        self._idf = []
+        for index in range(len(self._counters)):
+            transformer = TfidfTransformer(sublinear_tf=True)
+            transformer.idf_ = weights[f"idf_{index}"]
+            self._idf.append(transformer)
+        self._model = LogisticRegression()
+        self._model.coef_ = weights["coef"]
+        self._model.intercept_ = weights["intercept"]
+        self._model.classes_ = np.array([0, 1])
+
+    @classmethod
+    def fit(cls, examples: Sequence[Example]) -> CrisisClassifier:
+        """Train on (text, 1 if crisis else 0) pairs."""
+        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+        from sklearn.linear_model import LogisticRegression
+
+        texts = [text for text, _ in examples]
+        labels = [label for _, label in examples]
+        vocabularies, weights, blocks = [], {}, []
+        for index, options in enumerate(_NGRAM_OPTIONS):
+            counter = CountVectorizer(min_df=2, **options, max_features=_MAX_NGRAMS[index])
+            transformer = TfidfTransformer(sublinear_tf=True)
+            blocks.append(transformer.fit_transform(counter.fit_transform(texts)))
+            vocabularies.append(
+                {ngram: int(column) for ngram, column in counter.vocabulary_.items()}
+            )
+            weights[f"idf_{index}"] = transformer.idf_
+        model = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=3000)
+        model.fit(sparse.hstack(blocks).tocsr(), labels)
+        weights["coef"] = model.coef_
+        weights["intercept"] = model.intercept_
+        return cls(vocabularies, weights)
+
+    def probabilities(self, texts: Sequence[str]) -> List[float]:
+        """How likely each text is a crisis statement (0 to 1)."""
+        if not texts:
+            return []
+        blocks = [
+            idf.transform(counter.transform(list(texts)))
+            for counter, idf in zip(self._counters, self._idf, strict=True)
+        ]
+        features = sparse.hstack(blocks).tocsr()
+        return [float(p) for p in self._model.predict_proba(features)[:, 1]]
+
+    def probability(self, text: str) -> float:
+        """How likely one text is a crisis statement (0 to 1)."""
+        return self.probabilities([text])[0]
+
+    def save(self, directory: Path) -> None:
+        """Write the vocabularies and weights into ``directory`` (a model storage resource)."""
+        (directory / self.VOCABULARY_FILE).write_text(
+            json.dumps(self._vocabularies, ensure_ascii=False), encoding="utf-8"
+        )
+        np.savez_compressed(directory / self.WEIGHTS_FILE, **self._weights)
+
+    @classmethod
+    def load(cls, directory: Path) -> CrisisClassifier:
+        """Read what :meth:`save` wrote; no pickled object is accepted."""
+        vocabularies = json.loads((directory / cls.VOCABULARY_FILE).read_text(encoding="utf-8"))
+        with np.load(directory / cls.WEIGHTS_FILE, allow_pickle=False) as archive:
+            weights = {name: archive[name] for name in archive.files}
+        return cls(vocabularies, weights)
+
+
+# Character n-grams (inside word boundaries) catch typos, slang and Chinese; word pairs catch
+# "not suicidal" and "used to".
+_NGRAM_OPTIONS: Tuple[Dict[str, Any], ...] = (
+    {"analyzer": "char_wb", "ngram_range": (1, 5)},
+    {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b"},
+)
+_MAX_NGRAMS = (MAX_CHARACTER_NGRAMS, None)

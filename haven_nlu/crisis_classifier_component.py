@@ -1,0 +1,115 @@
+"""Rasa NLU component: the crisis classifier's second opinion on every message.
+
+Trained in ``rasa train`` from the NLU training data and the labelled crisis sets named in
+``config.yml`` (:mod:`haven_nlu.crisis_classifier`), kept in the model archive, and run before the
+crisis safety net, which decides with it (:mod:`haven_nlu.crisis_component`). The sets' contents
+are part of the component's fingerprint, so a changed set retrains it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from haven_nlu.crisis_classifier import (
+    CrisisClassifier,
+    intent_examples,
+    labelled_set_examples,
+    sets_digest,
+)
+
+PROBABILITY_KEY = "crisis_probability"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def labelled_set_paths(config: Dict[str, Any]) -> List[Path]:
+    """The labelled crisis sets a config names (directories of YAML files)."""
+    paths: List[Path] = []
+    for name in config.get("labelled_sets") or []:
+        directory = Path(name) if Path(name).is_absolute() else PROJECT_ROOT / name
+        paths.extend(sorted(directory.glob("*.yml")))
+    return paths
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class CrisisSecondOpinion(GraphComponent):
+    """Adds ``crisis_probability`` to every parsed message."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {"labelled_sets": []}
+
+    @staticmethod
+    def required_packages() -> List[str]:
+        return ["sklearn"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        return sets_digest(labelled_set_paths(config))
+
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        classifier: Optional[CrisisClassifier] = None,
+    ) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._classifier = classifier
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> CrisisSecondOpinion:
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> CrisisSecondOpinion:
+        with model_storage.read_from(resource) as directory:
+            classifier = CrisisClassifier.load(directory)
+        return cls(config, model_storage, resource, classifier)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = intent_examples(
+            (message.get(TEXT), message.get(INTENT)) for message in training_data.intent_examples
+        )
+        for path in labelled_set_paths(self._config):
+            examples.extend(labelled_set_examples(path))
+        self._classifier = CrisisClassifier.fit(examples)
+        with self._model_storage.write_to(self._resource) as directory:
+            self._classifier.save(directory)
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._classifier is None:
+            return messages
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text and not text.startswith("/"):
+                probability = round(self._classifier.probability(text), 4)
+                message.set(PROBABILITY_KEY, probability, add_to_output=True)
+        return messages

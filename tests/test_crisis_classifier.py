@@ -1,0 +1,98 @@
+"""The crisis classifier (the safety net's second opinion): what it learns from, how it is kept,
+and that a trained model carries it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from haven_nlu.crisis_classifier import (
+    CrisisClassifier,
+    intent_examples,
+    labelled_set_examples,
+    sets_digest,
+)
+from haven_nlu.crisis_classifier_component import PROBABILITY_KEY, labelled_set_paths
+from haven_nlu.tuning.score import load_set
+from tests.helpers import PROJECT_ROOT
+
+BLIND_SETS = sorted((PROJECT_ROOT / "tests").glob("crisis_regression*.yml"))
+TUNING = PROJECT_ROOT / "haven_nlu" / "tuning"
+
+
+def configured_sets() -> list[Path]:
+    config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
+    (component,) = [c for c in config["pipeline"] if c["name"].endswith("CrisisSecondOpinion")]
+    return labelled_set_paths(component)
+
+
+def test_it_learns_from_the_tuning_sets_and_never_from_the_blind_sets() -> None:
+    paths = configured_sets()
+    assert paths and all(path.parent == TUNING for path in paths)
+    assert BLIND_SETS and not set(BLIND_SETS) & set(paths)
+    learnt = {text.strip().lower() for path in paths for text, _ in labelled_set_examples(path)}
+    for blind in BLIND_SETS:
+        positives, negatives = load_set(blind)
+        shared = sum(item["text"].strip().lower() in learnt for item in positives + negatives)
+        assert shared == 0, f"{shared} sentences of {blind.name} are in a tuning set"
+
+
+def test_crisis_intents_are_positive_and_sextortion_questions_are_left_out() -> None:
+    pairs = [
+        ("i want to die", "crisis_self_harm"),
+        ("my dad hits me", "disclose_abuse"),
+        ("what is sextortion", "ask_sextortion"),
+        ("hi", "greet"),
+    ]
+    assert intent_examples(pairs) == [("i want to die", 1), ("my dad hits me", 1), ("hi", 0)]
+
+
+@pytest.fixture(scope="module")
+def small_classifier() -> CrisisClassifier:
+    return CrisisClassifier.fit(labelled_set_examples(TUNING / "dev_a.yml"))
+
+
+def test_training_is_deterministic(small_classifier: CrisisClassifier) -> None:
+    again = CrisisClassifier.fit(labelled_set_examples(TUNING / "dev_a.yml"))
+    texts = ["i want to end it", "this homework is killing me"]
+    assert again.probabilities(texts) == small_classifier.probabilities(texts)
+
+
+def test_a_saved_classifier_is_plain_data_and_reads_back_the_same(
+    small_classifier: CrisisClassifier, tmp_path: Path
+) -> None:
+    small_classifier.save(tmp_path)
+    with np.load(tmp_path / CrisisClassifier.WEIGHTS_FILE, allow_pickle=False) as archive:
+        assert all(archive[name].dtype != object for name in archive.files)
+    texts = [text for text, _ in labelled_set_examples(TUNING / "dev_b.yml")][:50]
+    loaded = CrisisClassifier.load(tmp_path)
+    assert loaded.probabilities(texts) == pytest.approx(small_classifier.probabilities(texts))
+
+
+def test_unseen_crisis_sentences_score_above_unseen_hard_negatives(
+    small_classifier: CrisisClassifier,
+) -> None:
+    # Trained on dev_a only, read on dev_b: a learnt signal, not a memorised one.
+    examples = labelled_set_examples(TUNING / "dev_b.yml")
+    scores = small_classifier.probabilities([text for text, _ in examples])
+    crisis = [p for p, (_, label) in zip(scores, examples, strict=True) if label]
+    other = [p for p, (_, label) in zip(scores, examples, strict=True) if not label]
+    assert np.mean(crisis) - np.mean(other) > 0.3
+
+
+def test_a_changed_set_changes_the_fingerprint(tmp_path: Path) -> None:
+    path = tmp_path / "set.yml"
+    path.write_text("positives: [{text: i want to die}]\nnegatives: []\n", encoding="utf-8")
+    before = sets_digest([path])
+    path.write_text("positives: [{text: i want to die now}]\nnegatives: []\n", encoding="utf-8")
+    assert sets_digest([path]) != before
+
+
+def test_the_trained_model_reads_every_message_with_it(parse) -> None:
+    crisis = parse("i just want to disappear forever and never wake up")
+    everyday = parse("how do i make my instagram private")
+    assert crisis[PROBABILITY_KEY] > 0.5 > everyday[PROBABILITY_KEY]
+    assert PROBABILITY_KEY not in parse("/greet")
