@@ -8,6 +8,7 @@ are part of the component's fingerprint, so a changed set retrains it.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -25,6 +26,8 @@ from haven_nlu.crisis_classifier import (
     labelled_set_examples,
     sets_digest,
 )
+
+logger = logging.getLogger(__name__)
 
 PROBABILITY_KEY = "crisis_probability"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -86,8 +89,14 @@ class CrisisSecondOpinion(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> CrisisSecondOpinion:
-        with model_storage.read_from(resource) as directory:
-            classifier = CrisisClassifier.load(directory)
+        try:
+            with model_storage.read_from(resource) as directory:
+                classifier = CrisisClassifier.load(directory)
+        except (ValueError, OSError, KeyError):
+            # Without its second opinion the safety net still runs on its patterns and the
+            # intent classifier, as before the crisis classifier existed.
+            logger.warning("No crisis classifier in the model: the safety net uses its patterns")
+            classifier = None
         return cls(config, model_storage, resource, classifier)
 
     def train(self, training_data: TrainingData) -> Resource:

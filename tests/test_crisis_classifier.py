@@ -96,3 +96,23 @@ def test_the_trained_model_reads_every_message_with_it(parse) -> None:
     everyday = parse("how do i make my instagram private")
     assert crisis[PROBABILITY_KEY] > 0.5 > everyday[PROBABILITY_KEY]
     assert PROBABILITY_KEY not in parse("/greet")
+
+
+def test_a_model_without_the_classifier_still_parses(tmp_path: Path, caplog) -> None:
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from haven_nlu.crisis_classifier_component import CrisisSecondOpinion
+
+    component = CrisisSecondOpinion.load(
+        CrisisSecondOpinion.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("missing"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+    (message,) = component.process([Message(data={TEXT: "i want to die"})])
+    assert message.get(PROBABILITY_KEY) is None
+    assert "safety net uses its patterns" in caplog.text
