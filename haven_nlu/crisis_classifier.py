@@ -17,16 +17,14 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Sequence, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 import numpy as np
 import yaml
 from scipy import sparse
 
-# The intents that mean "in crisis now". ask_sextortion also answers questions about sextortion,
-# so its examples are left out rather than counted on either side.
-CRISIS_INTENTS = ("crisis_self_harm", "crisis_immediate_danger", "disclose_abuse")
-AMBIGUOUS_INTENTS = ("ask_sextortion",)
+# Where a parsed message carries the probability (the safety net reads it there).
+PROBABILITY_KEY = "crisis_probability"
 # Stronger regularisation lost hard negatives, weaker lost recall, in leave-one-set-out runs over
 # the tuning sets (haven_nlu/tuning/README.md).
 REGULARISATION = 4.0
@@ -42,15 +40,6 @@ def labelled_set_examples(path: Path) -> List[Example]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [(item["text"], 1) for item in data.get("positives") or []] + [
         (item["text"], 0) for item in data.get("negatives") or []
-    ]
-
-
-def intent_examples(examples: Iterable[Tuple[str, str]]) -> List[Example]:
-    """(text, intent) pairs from the NLU training data, as crisis or not."""
-    return [
-        (text, int(intent in CRISIS_INTENTS))
-        for text, intent in examples
-        if intent not in AMBIGUOUS_INTENTS
     ]
 
 

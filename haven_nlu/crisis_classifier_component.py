@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -21,15 +21,24 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from haven_nlu.crisis_classifier import (
+    PROBABILITY_KEY,
     CrisisClassifier,
-    intent_examples,
+    Example,
     labelled_set_examples,
     sets_digest,
 )
+from haven_nlu.crisis_component import CRISIS_ONLY_INTENTS, URGENT_INTENTS
 
 logger = logging.getLogger(__name__)
 
-PROBABILITY_KEY = "crisis_probability"
+__all__ = [
+    "PROBABILITY_KEY",
+    "CrisisSecondOpinion",
+    "crisis_examples",
+    "intent_examples",
+    "labelled_set_paths",
+]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -40,6 +49,26 @@ def labelled_set_paths(config: Dict[str, Any]) -> List[Path]:
         directory = Path(name) if Path(name).is_absolute() else PROJECT_ROOT / name
         paths.extend(sorted(directory.glob("*.yml")))
     return paths
+
+
+def intent_examples(examples: Iterable[Tuple[str, str]]) -> List[Example]:
+    """(text, intent) pairs from the NLU training data, as crisis or not. ask_sextortion also
+    answers questions about sextortion, so its examples are counted on neither side."""
+    return [
+        (text, int(intent in CRISIS_ONLY_INTENTS))
+        for text, intent in examples
+        if intent in CRISIS_ONLY_INTENTS or intent not in URGENT_INTENTS
+    ]
+
+
+def crisis_examples(training_data: TrainingData, set_paths: Sequence[Path]) -> List[Example]:
+    """What the crisis classifier learns from: the training data's intents and the sets."""
+    examples = intent_examples(
+        (message.get(TEXT), message.get(INTENT)) for message in training_data.intent_examples
+    )
+    for path in set_paths:
+        examples.extend(labelled_set_examples(path))
+    return examples
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -100,11 +129,7 @@ class CrisisSecondOpinion(GraphComponent):
         return cls(config, model_storage, resource, classifier)
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = intent_examples(
-            (message.get(TEXT), message.get(INTENT)) for message in training_data.intent_examples
-        )
-        for path in labelled_set_paths(self._config):
-            examples.extend(labelled_set_examples(path))
+        examples = crisis_examples(training_data, labelled_set_paths(self._config))
         self._classifier = CrisisClassifier.fit(examples)
         with self._model_storage.write_to(self._resource) as directory:
             self._classifier.save(directory)

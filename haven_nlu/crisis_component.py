@@ -20,7 +20,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from haven_nlu.crisis import CrisisDetector, default_detector
-from haven_nlu.crisis_classifier_component import PROBABILITY_KEY
+from haven_nlu.crisis_classifier import PROBABILITY_KEY
 from haven_nlu.rule_component import MessageRule
 
 PARSE_KEY = "crisis_safety_net"
@@ -76,19 +76,8 @@ class CrisisSafetyNet(MessageRule):
             {**finding.as_dict(), "overrode": predicted if overridden else None},
             add_to_output=True,
         )
-        if not overridden:
-            return
-        message.set(INTENT, {"name": finding.intent, "confidence": 1.0}, add_to_output=True)
-        ranking = [
-            entry
-            for entry in message.get(INTENT_RANKING_KEY) or []
-            if entry.get("name") != finding.intent
-        ]
-        message.set(
-            INTENT_RANKING_KEY,
-            [{"name": finding.intent, "confidence": 1.0}, *ranking],
-            add_to_output=True,
-        )
+        if overridden:
+            _answer_with(message, finding.intent, 1.0)
 
     def _should_override(self, predicted: Optional[str], found: str) -> bool:
         """The finding wins over a non-urgent prediction, and a risk to life wins over a less
@@ -127,15 +116,7 @@ class CrisisSafetyNet(MessageRule):
         ranking = message.get(INTENT_RANKING_KEY) or []
         urgent = [entry for entry in ranking if entry.get("name") in URGENT_INTENTS]
         intent = urgent[0]["name"] if urgent else ESCALATION_DEFAULT
-        message.set(INTENT, {"name": intent, "confidence": probability}, add_to_output=True)
-        message.set(
-            INTENT_RANKING_KEY,
-            [
-                {"name": intent, "confidence": probability},
-                *[entry for entry in ranking if entry.get("name") != intent],
-            ],
-            add_to_output=True,
-        )
+        _answer_with(message, intent, probability)
         message.set(
             PARSE_KEY,
             {"intent": intent, "pattern": "second_opinion", "overrode": predicted},
@@ -157,6 +138,14 @@ class CrisisSafetyNet(MessageRule):
             INTENT_RANKING_KEY, [best, *ranking[1:]] if ranking else [best], add_to_output=True
         )
         message.set(PARSE_KEY, {"downgraded": predicted, "reason": reason}, add_to_output=True)
+
+
+def _answer_with(message: Message, intent: str, confidence: float) -> None:
+    """Make ``intent`` the prediction, first in the ranking."""
+    prediction = {"name": intent, "confidence": confidence}
+    ranking = [e for e in message.get(INTENT_RANKING_KEY) or [] if e.get("name") != intent]
+    message.set(INTENT, prediction, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [dict(prediction), *ranking], add_to_output=True)
 
 
 def _escalation_threshold(predicted: Optional[str]) -> float:

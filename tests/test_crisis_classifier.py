@@ -9,13 +9,12 @@ import numpy as np
 import pytest
 import yaml
 
-from haven_nlu.crisis_classifier import (
-    CrisisClassifier,
+from haven_nlu.crisis_classifier import CrisisClassifier, labelled_set_examples, sets_digest
+from haven_nlu.crisis_classifier_component import (
+    PROBABILITY_KEY,
     intent_examples,
-    labelled_set_examples,
-    sets_digest,
+    labelled_set_paths,
 )
-from haven_nlu.crisis_classifier_component import PROBABILITY_KEY, labelled_set_paths
 from haven_nlu.tuning.score import load_set
 from tests.helpers import PROJECT_ROOT
 

@@ -23,12 +23,13 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import yaml
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from haven_nlu.crisis import default_detector
-from haven_nlu.crisis_classifier import CrisisClassifier, intent_examples, labelled_set_examples
+from haven_nlu.crisis_classifier import PROBABILITY_KEY, CrisisClassifier
 from haven_nlu.crisis_classifier_component import (
-    PROBABILITY_KEY,
     PROJECT_ROOT,
+    crisis_examples,
     labelled_set_paths,
 )
 from haven_nlu.crisis_component import PARSE_KEY
@@ -117,14 +118,9 @@ def _agent_parse(model: Path) -> Parse:
     return lambda text: asyncio.run(agent.parse_message(text))
 
 
-def _cached_pipeline_parse(
-    model: Path, cache: Path, texts: Sequence[str], second_opinion: Callable[[str], float]
-) -> Parse:
-    """The trained classifier's parses (read once per model, kept in ``cache``) with the
-    crisis classifier's ``second_opinion`` and the current safety net applied to them."""
-    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-    from rasa.shared.nlu.training_data.message import Message
-
+def _classifier_parses(model: Path, cache: Path, texts: Sequence[str]) -> Dict[str, Any]:
+    """The trained pipeline's parses without the safety net, read once per model and kept in
+    ``cache``."""
     from haven_nlu.crisis_component import CrisisSafetyNet
 
     key = f"{model.resolve()}:{model.stat().st_mtime_ns}"
@@ -142,6 +138,17 @@ def _cached_pipeline_parse(
         finally:
             CrisisSafetyNet.check = net_check
         cache.write_text(json.dumps({"model": key, "parses": parses}), encoding="utf-8")
+    return parses
+
+
+def _with_safety_net(parses: Dict[str, Any], second_opinion: Callable[[str], float]) -> Parse:
+    """The classifier's parses with the crisis classifier's ``second_opinion`` and the current
+    safety net applied to them."""
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from haven_nlu.crisis_component import CrisisSafetyNet
+
     net = CrisisSafetyNet()
 
     def parse(text: str) -> Dict[str, Any]:
@@ -155,21 +162,12 @@ def _cached_pipeline_parse(
     return parse
 
 
-def second_opinion_without(held_out: Path) -> CrisisClassifier:
+def second_opinion_without(held_out: Path, training_data: TrainingData) -> CrisisClassifier:
     """The crisis classifier as ``rasa train`` builds it, but with ``held_out`` left out of its
     training, so that a tuning set is scored by a classifier that never saw it."""
-    from rasa.shared.nlu.constants import INTENT, TEXT
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    training_data = load_data(str(PROJECT_ROOT / "data" / "nlu"))
-    examples = intent_examples(
-        (message.get(TEXT), message.get(INTENT)) for message in training_data.intent_examples
-    )
-    config = {"labelled_sets": [str(TUNING_DIR)]}
-    for path in labelled_set_paths(config):
-        if path.resolve() != held_out.resolve():
-            examples.extend(labelled_set_examples(path))
-    return CrisisClassifier.fit(examples)
+    paths = labelled_set_paths({"labelled_sets": [str(TUNING_DIR)]})
+    kept = [path for path in paths if path.resolve() != held_out.resolve()]
+    return CrisisClassifier.fit(crisis_examples(training_data, kept))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -182,12 +180,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     sets = {path: load_set(path) for path in args.sets}
     show = summary if args.blind else report
     texts = [item["text"] for pos, neg in sets.values() for item in (*pos, *neg)]
+    if args.model and args.classifier_cache:
+        from rasa.shared.nlu.training_data.loading import load_data
+
+        parses = _classifier_parses(args.model, args.classifier_cache, texts)
+        training_data = load_data(str(PROJECT_ROOT / "data" / "nlu"))
     for path, (positives, negatives) in sets.items():
         hits = detector_hits(positives, negatives)
         print(show(f"{path} detector", positives, negatives, *hits))
         if args.model and args.classifier_cache:
-            second_opinion = second_opinion_without(path).probability
-            parse = _cached_pipeline_parse(args.model, args.classifier_cache, texts, second_opinion)
+            second_opinion = second_opinion_without(path, training_data).probability
+            parse = _with_safety_net(parses, second_opinion)
         elif args.model:
             parse = _agent_parse(args.model)  # its crisis classifier may have learnt this set
         else:
