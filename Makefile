@@ -55,8 +55,8 @@ evaluate: install ## 5-fold cross-validation and the held-out set: intent F1 per
 	@$(PY) -m scripts.evaluate
 
 lint: install ## Ruff
-	@$(VENV)/bin/ruff check actions bot haven_nlu haven_privacy scripts tests
-	@$(VENV)/bin/ruff format --check actions bot haven_nlu haven_privacy scripts tests
+	@$(VENV)/bin/ruff check actions bot haven_nlu haven_privacy haven_scale scripts tests
+	@$(VENV)/bin/ruff format --check actions bot haven_nlu haven_privacy haven_scale scripts tests
 
 test: install lint validate train ## Install, lint, validate, train once, run every test
 	@$(PY) -m pytest

@@ -1,0 +1,1 @@
+"""Running Haven as several replicas: what they must share safely."""
