@@ -56,6 +56,7 @@ _RESOLVED_FORMS = {"deleted", "banned", "arrested", "removed"}
 _STRONG_PAST = re.compile(
     r"\bwhen i was (?:\d+|little|young|younger|small|a kid|a child|in (?:year|grade))\b"
     r"|\b(?:\d+|two|three|four|five|a few|many|some) years ago\b|(?<!am )\bin (?:year|grade) \d+\b"
+    r"|\bin (?:19|20)\d\d\b"
 )
 _OTHERS = {"other", "others"}  # "now i want to help others"
 _TOLD_OR_AWAY = {"told", "tell", "ran", "run", "escape", "escaped", "careful"}
@@ -66,12 +67,24 @@ _IT_STOPPED = re.compile(
     r"|\b(?:have|has) not(?: \w+){0,3} (?:in|for) (?:\w+ )?"
     r"(?:months|years|weeks|ages|a while|a year)\b"
     r"|\bscars? (?:are|is) (?:\w+ )?(?:white|faded|silver|healed)\b"
+    r"|\b(?:gave|given) up\b|\bleft me alone\b"
 )
 # A clean streak before the match: "2 years clean from sh today", "6 months free of it".
 _CLEAN_STREAK = re.compile(
     r"\b(?:\d+|a|an|one|to|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:whole\s+)?"
     r"(?:year|month|week|day)s?\s+(?:(?:sh|self|harm|cutting|self-harm)\s+){0,2}(?:clean|free|sober)\b"
+    # A streak opening the sentence: "200 days without hurting myself" (not "can't go a day
+    # without").
+    r"|^(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:whole\s+)?"
+    r"(?:year|month|week|day)s?\s+without\b"
 )
+# The person who did it was caught: "the guy who blackmailed me got arrested".
+_CAUGHT = re.compile(
+    r"\b(?:got|been|was|were|is|are|now|just) (?:\w+ )?(?:arrested|jailed|convicted|sentenced"
+    r"|in prison|in jail)\b"
+)
+# "an older guy" is no past ("when i was older" is not said).
+_NOT_PAST = {"older", "oldest"}
 # Laughter after a danger statement marks a game or a joke ("i'm trapped behind the couch lol").
 # Only for danger: a child may well write "i want to die lol" and mean it.
 _LAUGHTER = {"lol", "lmao", "lmfao", "haha", "hahaha", "jk", "😂", "🤣", "xd"}
@@ -142,6 +155,8 @@ _THIRD_PARTY = {"friend", "cousin", "sister", "brother", "mate", "classmate", "k
 _HEARSAY = re.compile(r"\b(?:rumou?rs?|apparently|supposedly|gossip|heard (?:that|about))\b")
 _REPORTED = {"say", "tell", "text", "post", "write", "message", "dm", "admit", "mention"}
 _FIRST_PERSON_WORDS = {"i", "me", "my", "myself", "mine", "we", "us", "our"}
+# "told me", "asked me": the child is the one told, not the one it happens to.
+_TOLD_ME = _REPORTED | {"show", "ask", "call", "send", "warn"}
 # Games in which being followed, locked up or killed is play: "in roblox someone locked me in".
 _GAMES = {"roblox", "minecraft", "fortnite", "gta", "among", "sims", "valorant", "cod", "warzone",
           "jailbreak", "brookhaven", "fnaf", "apex", "overwatch", "pubg", "zelda", "mario",
@@ -614,10 +629,13 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
     felt suicidal but therapy helped", "i struggled with self harm in 7th grade, now i'm a peer
     mentor". Words such as "again" or "still" keep it current."""
     sentence_start = _clause_start(doc, span.start)
-    story = {token.lemma_ for token in doc[sentence_start : span.end + 6]}
-    story |= {token.lower_ for token in doc[sentence_start : span.end + 6]}
+    window = [t for t in doc[sentence_start : span.end + 6] if t.lower_ not in _NOT_PAST]
+    story = {token.lemma_ for token in window} | {token.lower_ for token in window}
     if {"again", "still", "start", "relapse", "relapsed"} & story:
         return False
+    relative = {t.lower_ for t in doc[max(sentence_start, span.start - 3) : span.end]}
+    if {"who", "that"} & relative and _CAUGHT.search(doc[span.end : span.end + 8].text):
+        return True
     if _CLEAN_STREAK.search(doc[sentence_start : span.end + 2].text):
         return True
     wide = {token.lemma_ for token in doc[sentence_start : span.end + 25]}
@@ -640,7 +658,8 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
             or (word == "help" and {t.lemma_ for t in after[index + 1 : index + 2]} & _OTHERS)
         ):
             previous = {t.lemma_ for t in after[max(0, index - 2) : index]}
-            if not previous & {"not", "n't", "never", "please", "pls", "need"}:
+            # "he says it's fine" is what he says, not a resolution.
+            if not previous & {"not", "n't", "never", "please", "pls", "need", "say", "tell"}:
                 return True
     return False
 
@@ -714,13 +733,23 @@ def _about_someone_else(doc: Doc, span: Span) -> bool:
         return False
     if _parent_reporting(doc, start, span, tokens, third_at):
         return False
-    between = before[third[-1] + 1 :] if third else []
+    # "a boy in my year": a "my" that qualifies someone or somewhere else is not the child.
+    first_after = third[-1] + 1 if third else len(before)
+    between = [
+        lemma
+        for i, lemma in enumerate(before[first_after:], start=first_after)
+        if not (lemma in {"my", "our"} and set(before[i + 1 : i + 3]) & _NOT_MINE)
+    ]
     reported = bool(third) and bool(set(before[third[0] + 1 :]) & _REPORTED)
     after = set()
     for token in doc[span.end : span.end + 4]:
-        if token.is_punct:
-            break
+        if token.is_punct or token.lower_ in {"how", "what", "where", "should"}:
+            break  # "... how can i help her" asks for advice
+        if token.lower_ in {"me", "us"} and doc[token.i - 1].lemma_ in _TOLD_ME:
+            continue  # "... and asked me for advice": the child is the one asked
         after.add(token.lemma_)
+    if opener.lower_ == "unless" and "i" in {token.lower_ for token in span}:
+        return False  # "they'll send it to my friends unless i pay": the child must pay
     if (_FIRST_PERSON_WORDS & set(between)) and not reported:
         return False
     if _child_is_the_object(doc[start : span.end]):
@@ -792,7 +821,7 @@ def _child_is_the_object(clause: Span) -> bool:
     for token in clause:
         if token.lower_ in {"me", "us"}:
             previous = clause[token.i - clause.start - 1].lemma_ if token.i > clause.start else ""
-            if previous not in _REPORTED | {"show", "ask", "call", "send", "warn"}:
+            if previous not in _TOLD_ME:
                 return True
     return False
 

@@ -23,6 +23,7 @@ A match is then discarded when the message reads it as no crisis of the writer's
 * someone else: the nearest person named before the match is a third person and the match does
   not name the writer (新聞說有個高中生跳樓), unless a parent speaks of their own child
   (我女兒說她想自殺);
+* pet: a pet's bite or scratch in the message (我家貓一直咬我 手上都是小傷口), for self-harm;
 * accident: 不小心割到手 (not for sextortion: 不小心在視訊露了 is how it starts);
 * pretend: right after 假裝/假扮/擺拍 (假裝被綁架的影片);
 * negated: a negation before the match with only filler characters between (我不想死,
@@ -78,6 +79,7 @@ _QUOTED = re.compile(r"「[^」]*」|『[^』]*』|“[^”]*”|\"[^\"]*\"|‘[
 # "X到想死", "X到我都想自殺", "爛到可以直接去跳海": a degree complement before the match.
 _DEGREE = re.compile(r"到我?(?:都|快|真的)?(?:想要|好想|想|要)?(?:可以)?(?:直接)?(?:去)?(?:原地)?$")
 _LOOK_BACK = 15  # characters searched for the subject before a match
+_PASSIVE_LOOK_BACK = 8  # characters searched for the 被 of a victim's form ("被網友拿照片勒索")
 _MEDIA_LOOK_BACK = 20
 _NEGATION_LOOK_BACK = 8
 _AFTER = 15  # characters read after a match for a denial or laughter
@@ -152,6 +154,8 @@ class ChineseCrisisDetector:
         self._simplified = str.maketrans(pairs[0::2], pairs[1::2])
         self._context: Dict[str, Any] = config["context"]
         self._first = re.compile(self._context["first_person"])
+        # "我家貓一直咬我 手上都是小傷口": a pet's bite or scratch, not self-harm.
+        self._pet = re.compile(self._context.get("pet_injury") or "(?!)")
         self._fillers = set(self._context["fillers"])
         # Longest first, so "沒有人" is tried before "沒".
         self._negators = sorted(self._context["negators"], key=len, reverse=True)
@@ -342,6 +346,10 @@ class ChineseCrisisDetector:
                     and self._in_clause_before(message, start, "accident")
                 ),
             ),
+            (
+                "pet",
+                lambda: phrase.category == "self_harm" and bool(self._pet.search(message.text)),
+            ),
             ("pretend", lambda: any(before.endswith(w) for w in self._words("pretend"))),
             ("negated", lambda: self._negated(message, start, end, phrase)),
             ("past", lambda: self._resolved_in_the_past(message, start, end)),
@@ -428,7 +436,10 @@ class ChineseCrisisDetector:
         was done to ("那個老師性騷擾學生"). A parent's own child counts as the
         writer."""
         text = message.text
-        if self._first_person(text[start : end + 2]):
+        # The writer named right after the match, in its clause ("他性騷擾我"), not in the next
+        # one ("同學一直說想死 我好擔心").
+        _, clause_end = message.clause(end, end)
+        if self._first_person(text[start : min(end + 2, clause_end)]):
             return False
         subject_end = start
         if category != "self_harm":
@@ -441,13 +452,19 @@ class ChineseCrisisDetector:
             ):
                 return True  # "有人po別人的私密照": someone else's pictures
             done_to = not text[start:end].endswith(("給", "跟", "和", "對"))  # not "拍…給他"
-            if done_to and any(text.startswith(w, end) for w in self._words("third_party")):
+            victim = next((w for w in self._words("third_party") if text.startswith(w, end)), None)
+            if done_to and victim and not (own_child and victim in self._words("child_words")):
                 return True  # "那個老師性騷擾學生": it was done to someone else
-            subject_end = max(text.rfind(w, max(0, start - 4), start + 1) for w in _PASSIVE)
+            subject_end = max(
+                text.rfind(w, max(0, start - _PASSIVE_LOOK_BACK), start + 1) for w in _PASSIVE
+            )
             if subject_end < 0:
                 return False
         sentence_start, _ = message.sentence(start, end)
         before = text[max(sentence_start, subject_end - _LOOK_BACK) : subject_end]
+        # "學生跟我說被家暴": the writer as the one told is not the one it happens to.
+        for word in self._context.get("told_me") or ():
+            before = before.replace(word, "＿" * len(word))
         writer = max((match.end() for match in self._first.finditer(before)), default=-1)
         other = max(
             ((before.rfind(word) + len(word), word) for word in self._words("third_party")

@@ -9,26 +9,27 @@ figures and the misses counted by category, never the sentences, so the sets sta
 earlier regression sets, whose misses had been read in reports, are now tuning data
 (``haven_nlu/tuning/dev_d.yml``, ``dev_zh_b.yml``).
 
-Measured on the blind sets (2026-12-02, third session), with the crisis classifier as the safety
-net's second opinion and the patterns tuned on dev_e, dev_f and dev_zh_c; in brackets the
-previous commit (8b7d6e1) with the model CI trained from it:
+Measured on the blind sets (2026-12-02, fourth session), with the patterns also tuned on dev_g
+and dev_zh_d and the crisis classifier trained on them too; in brackets the third session's
+commit (138b5b2), measured the same way:
 
-    English detector   recall 0.673 (0.636)   false alarms 0.047 (0.071)
-    English pipeline   recall 0.944 (0.869)   false alarms 0.090 (0.114)
-    Chinese detector   recall 0.693 (0.654)   false alarms 0.068 (0.077)
-    Chinese pipeline   recall 0.947 (0.895)   false alarms 0.113 (0.140)
+    English detector   recall 0.701 (0.673)   false alarms 0.047 (0.047)
+    English pipeline   recall 0.963 (0.944)   false alarms 0.081 (0.090)
+    Chinese detector   recall 0.711 (0.693)   false alarms 0.054 (0.068)
+    Chinese pipeline   recall 0.956 (0.947)   false alarms 0.090 (0.113)
 
 (Retraining the intent classifier has moved the pipeline figures by up to 0.03 before; the
 detector and the crisis classifier are deterministic.)
 
-The blind sets are much harder than the tuning sets (where the detector alone now reaches recall
-0.98 to 1.00 with false alarms of 0 to 0.004): tuning the patterns on dev_e, dev_f and dev_zh_c
-moved their detector recall by 26 to 42 points but the blind recall by 4. The crisis classifier,
-which learns from all the tuning sets at once, is what moved the pipeline. It is still below the
-bar this project set (98 % recall, at most 3 % false alarms), so the bar is kept as a strict
-expected failure that reports the figures on every run, and the measured figures, less a margin
-for the run-to-run variation of training, are floors that must not get worse. See the closing
-note of the safety-net issue.
+The blind sets are much harder than the tuning sets (where the detector alone reaches recall
+0.91 to 1.00 with false alarms of 0 to 0.004): tuning the patterns on a fresh set moves its own
+detector recall by 30 points or more but the blind recall by 2 to 4. The crisis classifier,
+which learns from all the tuning sets at once, is what moves the pipeline; each fresh tuning set
+is first scored once as a further independent measurement (haven_nlu/tuning/README.md). It is
+still below the bar this project set (98 % recall, at most 3 % false alarms), so the bar is kept
+as a strict expected failure that reports the figures on every run, and the measured figures,
+less a margin for the run-to-run variation of training, are floors that must not get worse. See
+the closing note of the safety-net issue.
 """
 
 from __future__ import annotations
@@ -58,15 +59,15 @@ REGRESSION_SETS = {
 # The set each language's detector was tuned on: the regression set must share no sentence.
 TUNING = PROJECT_ROOT / "haven_nlu" / "tuning"
 DEV_SETS = {
-    "en": [TUNING / f"dev_{name}.yml" for name in "abcdef"],
-    "zh-TW": [TUNING / "dev_zh.yml", TUNING / "dev_zh_b.yml", TUNING / "dev_zh_c.yml"],
+    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefg"],
+    "zh-TW": [TUNING / f"dev_zh{suffix}.yml" for suffix in ("", "_b", "_c", "_d")],
 }
 MIN_RECALL = 0.98
 MAX_FALSE_ALARMS = 0.03
 # What the current detector and pipeline reach on the regression set, less a margin for the
 # run-to-run variation of training: they may only get better.
-DETECTOR_FLOORS = {"en": (0.66, 0.055), "zh-TW": (0.68, 0.075)}
-PIPELINE_FLOORS = {"en": (0.92, 0.115), "zh-TW": (0.92, 0.14)}
+DETECTOR_FLOORS = {"en": (0.69, 0.055), "zh-TW": (0.70, 0.065)}
+PIPELINE_FLOORS = {"en": (0.93, 0.11), "zh-TW": (0.925, 0.12)}
 BAR_NOT_MET = pytest.mark.xfail(
     strict=True, reason="the 98 % recall / 3 % false-alarm bar is not met yet (see module doc)"
 )
@@ -212,6 +213,8 @@ def test_the_issue_examples_do_not_cry_wolf(text: str) -> None:
         ("im 14 and the guy im talking to is 26 and keeps sending me sexual stuff", "abuse"),
         # Danger near the child.
         ("the same car keeps driving past my house and im home alone", "danger"),
+        # An overdose is not an ordinary dose question.
+        ("i took 30 pills for my headache", "self_harm"),
     ],
 )
 def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -227,6 +230,9 @@ def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
         # Recovery stories.
         "3 years clean from self harm today!!",
         "i used to think about suicide but now im excited for college",
+        # Someone else's wounds in a post to report, and an ordinary dose question.
+        "how do i report a post that shows someones fresh cuts with no warning on it",
+        "how many pills should i take for a headache",
     ],
 )
 def test_reported_and_resolved_crises_do_not_fire(text: str) -> None:
@@ -384,6 +390,7 @@ def test_an_escalation_records_that_the_crisis_classifier_decided() -> None:
         ("有人一直跟蹤我", "danger"),
         # A parent reporting their own child.
         ("我女兒說她想自殺", "self_harm"),
+        ("女兒的手臂有割痕", "self_harm"),
     ],
 )
 def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -411,6 +418,7 @@ def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
         "今天學校上自殺防治課程",
         "怎麼檢舉有人散布別人的私密照",
         "新聞說有個高中生跳樓",
+        "女兒的同學自殺了 怎麼跟她說",
         # Quoted, or a song or a film.
         "他在限動寫「好想死」結果只是在說考試",
         "這首歌的歌詞一直唱說我想死去",

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Sequence, Tuple
@@ -113,7 +114,10 @@ def pipeline_hits(
 
 def _agent_parse(model: Path) -> Parse:
     from rasa.core.agent import load_agent
+    from rasa.utils.log_utils import configure_structlog
 
+    # Unconfigured, Rasa's structured log prints every parse with its text at DEBUG.
+    configure_structlog(logging.WARNING)
     agent = asyncio.run(load_agent(model_path=str(model)))
     return lambda text: asyncio.run(agent.parse_message(text))
 
