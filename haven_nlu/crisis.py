@@ -51,7 +51,7 @@ _RESOLVED_MARKERS = {"clean", "well", "good", "fine", "ok", "okay", "deal", "sto
                      "volunteer", "healthy", "heal", "recovery", "prison", "jail", "fade",
                      "faded"}  # fmt: skip
 # Resolutions only in this form: "deleted", not "told me to delete".
-_RESOLVED_FORMS = {"deleted", "banned", "arrested", "removed"}
+_RESOLVED_FORMS = {"deleted", "banned", "arrested", "removed", "suspended", "expelled"}
 # After a plain past ("when i was 10", "2 years ago"), telling someone or getting away is enough.
 _STRONG_PAST = re.compile(
     r"\bwhen i was (?:\d+|little|young|younger|small|a kid|a child|in (?:year|grade))\b"
@@ -68,6 +68,9 @@ _IT_STOPPED = re.compile(
     r"(?:months|years|weeks|ages|a while|a year)\b"
     r"|\bscars? (?:are|is) (?:\w+ )?(?:white|faded|silver|healed)\b"
     r"|\b(?:gave|given) up\b|\bleft me alone\b"
+    # "i used to think that, but now i know", "now i'm 16 and want to be a nurse".
+    r"|\bbut now i (?:know|realise|realize|see|understand)\b"
+    r"|\bnow i am (?:\d+|older)\b(?!.*\b(?:again|still|anymore|relapse\w*)\b)"
 )
 # A clean streak before the match: "2 years clean from sh today", "6 months free of it".
 _CLEAN_STREAK = re.compile(
@@ -639,13 +642,11 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
     if _CLEAN_STREAK.search(doc[sentence_start : span.end + 2].text):
         return True
     wide = {token.lemma_ for token in doc[sentence_start : span.end + 25]}
-    if _IT_STOPPED.search(doc[span.end : span.end + 20].text) and _PAST_MARKERS & wide:
-        return True
-    if not _PAST_MARKERS & story and not _STRONG_PAST.search(
-        doc[sentence_start : span.end + 12].text
-    ):
-        return False
     strong = bool(_STRONG_PAST.search(doc[sentence_start : span.end + 12].text))
+    if _IT_STOPPED.search(doc[span.end : span.end + 20].text) and (_PAST_MARKERS & wide or strong):
+        return True
+    if not _PAST_MARKERS & story and not strong:
+        return False
     # A resolution, not a plea or a denial: "therapy helped", not "please help" or "not ok".
     after = doc[span.end : span.end + 20]
     for index, token in enumerate(after):

@@ -36,10 +36,11 @@ URGENT_INTENTS = (*CRISIS_ONLY_INTENTS, "ask_sextortion")
 MIN_ALTERNATIVE_CONFIDENCE = 0.15
 # The crisis classifier's probability (haven_nlu/crisis_classifier.py) at which it overrides the
 # intent classifier when no crisis phrase matched: chosen on the tuning sets with each set left
-# out of the crisis classifier's training (haven_nlu/tuning/README.md).
+# out of the crisis classifier's training, and checked again on the fresh sets dev_h and dev_zh_e
+# before anything was tuned on them (haven_nlu/tuning/README.md).
 SECOND_OPINION_SEES_CRISIS = 0.5
-SECOND_OPINION_DOUBTS = 0.3
-SECOND_OPINION_IS_SURE = 0.8
+SECOND_OPINION_DOUBTS = 0.4
+SECOND_OPINION_IS_SURE = 0.7
 # Intents with an answer of their own for someone at risk: a grooming report gets the grooming
 # advice (stop replying, don't send anything, report, tell an adult) unless the crisis classifier
 # is sure; someone with nowhere safe to stay already gets the shelter and helpline reply.

@@ -343,7 +343,14 @@ class ChineseCrisisDetector:
                 "accident",
                 lambda: (
                     phrase.category != "sextortion"
-                    and self._in_clause_before(message, start, "accident")
+                    and (
+                        self._in_clause_before(message, start, "accident")
+                        # "媽媽拿菜刀切菜 我怕她切到手": the kitchen inside a danger match.
+                        or (
+                            phrase.category == "danger"
+                            and any(w in message.text[start:end] for w in self._words("accident"))
+                        )
+                    )
                 ),
             ),
             (
@@ -439,8 +446,13 @@ class ChineseCrisisDetector:
         # The writer named right after the match, in its clause ("他性騷擾我"), not in the next
         # one ("同學一直說想死 我好擔心").
         _, clause_end = message.clause(end, end)
-        if self._first_person(text[start : min(end + 2, clause_end)]):
+        if self._first_person(self._own_other(text[start : min(end + 2, clause_end)])):
             return False
+        # "我同學被家暴": the match opens on someone the writer only owns (not their child).
+        owned = self._own_other(text[start:end])
+        if owned.startswith("＿"):
+            whom = owned.lstrip("＿")
+            return not any(whom.startswith(w) for w in self._words("child_words"))
         subject_end = start
         if category != "self_harm":
             owner = [w for w in self._words("third_party") if f"{w}的" in text[start:end]]
@@ -475,6 +487,13 @@ class ChineseCrisisDetector:
             return False
         own_child = _has(text, self._words("own_child"))
         return not (own_child and other[1] in self._words("child_words"))
+
+    def _own_other(self, text: str) -> str:
+        """The text with "我" taken out where it only owns someone else ("我同學被家暴",
+        "我的好友在自殘"): that person, not the writer, is named. 2026-12-02d."""
+        for word in self._words("third_party"):
+            text = text.replace(f"我的{word}", "＿＿" + word).replace(f"我{word}", "＿" + word)
+        return text
 
     def _negated(self, message: _Text, start: int, end: int, phrase: _Phrase) -> bool:
         text = message.text

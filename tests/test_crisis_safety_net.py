@@ -9,21 +9,22 @@ figures and the misses counted by category, never the sentences, so the sets sta
 earlier regression sets, whose misses had been read in reports, are now tuning data
 (``haven_nlu/tuning/dev_d.yml``, ``dev_zh_b.yml``).
 
-Measured on the blind sets (2026-12-02, fourth session), with the patterns also tuned on dev_g
-and dev_zh_d and the crisis classifier trained on them too; in brackets the third session's
-commit (138b5b2), measured the same way:
+Measured on the blind sets (2026-12-02, fourth session), with the patterns also tuned on dev_g,
+dev_h, dev_zh_d and dev_zh_e, the crisis classifier trained on them too and its thresholds
+checked on dev_h and dev_zh_e before they were tuned on; in brackets the third session's commit
+(138b5b2), measured the same way:
 
-    English detector   recall 0.701 (0.673)   false alarms 0.047 (0.047)
-    English pipeline   recall 0.963 (0.944)   false alarms 0.081 (0.090)
-    Chinese detector   recall 0.711 (0.693)   false alarms 0.054 (0.068)
-    Chinese pipeline   recall 0.956 (0.947)   false alarms 0.090 (0.113)
+    English detector   recall 0.710 (0.673)   false alarms 0.047 (0.047)
+    English pipeline   recall 0.967 (0.944)   false alarms 0.071 (0.090)
+    Chinese detector   recall 0.719 (0.693)   false alarms 0.050 (0.068)
+    Chinese pipeline   recall 0.956 (0.947)   false alarms 0.072 (0.113)
 
 (Retraining the intent classifier has moved the pipeline figures by up to 0.03 before; the
 detector and the crisis classifier are deterministic.)
 
 The blind sets are much harder than the tuning sets (where the detector alone reaches recall
-0.91 to 1.00 with false alarms of 0 to 0.004): tuning the patterns on a fresh set moves its own
-detector recall by 30 points or more but the blind recall by 2 to 4. The crisis classifier,
+0.72 to 1.00 with false alarms of 0 to 0.012): tuning the patterns on a fresh set moves its own
+detector recall by 8 to 33 points but the blind recall by 1 to 4. The crisis classifier,
 which learns from all the tuning sets at once, is what moves the pipeline; each fresh tuning set
 is first scored once as a further independent measurement (haven_nlu/tuning/README.md). It is
 still below the bar this project set (98 % recall, at most 3 % false alarms), so the bar is kept
@@ -59,15 +60,15 @@ REGRESSION_SETS = {
 # The set each language's detector was tuned on: the regression set must share no sentence.
 TUNING = PROJECT_ROOT / "haven_nlu" / "tuning"
 DEV_SETS = {
-    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefg"],
-    "zh-TW": [TUNING / f"dev_zh{suffix}.yml" for suffix in ("", "_b", "_c", "_d")],
+    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefgh"],
+    "zh-TW": [TUNING / f"dev_zh{suffix}.yml" for suffix in ("", "_b", "_c", "_d", "_e")],
 }
 MIN_RECALL = 0.98
 MAX_FALSE_ALARMS = 0.03
 # What the current detector and pipeline reach on the regression set, less a margin for the
 # run-to-run variation of training: they may only get better.
-DETECTOR_FLOORS = {"en": (0.69, 0.055), "zh-TW": (0.70, 0.065)}
-PIPELINE_FLOORS = {"en": (0.93, 0.11), "zh-TW": (0.925, 0.12)}
+DETECTOR_FLOORS = {"en": (0.70, 0.055), "zh-TW": (0.71, 0.06)}
+PIPELINE_FLOORS = {"en": (0.935, 0.10), "zh-TW": (0.925, 0.10)}
 BAR_NOT_MET = pytest.mark.xfail(
     strict=True, reason="the 98 % recall / 3 % false-alarm bar is not met yet (see module doc)"
 )
@@ -306,7 +307,7 @@ def test_which_intent_the_safety_net_leaves(predicted: str, text: str, expected:
         ("feeling_distressed", "everything is too much and nobody listens", 0.6, "disclose_abuse"),
         # A grooming report keeps its own advice unless the crisis classifier is sure,
         ("ask_grooming", "he sent me his pic and now wants one back", 0.85, "disclose_abuse"),
-        ("ask_grooming", "he keeps asking if im home alone", 0.7, "ask_grooming"),
+        ("ask_grooming", "he keeps asking if im home alone", 0.6, "ask_grooming"),
         # and someone with nowhere safe to stay keeps the shelter reply (helplines included).
         ("ask_shelter", "kicked out tonight with nowhere to go", 0.95, "ask_shelter"),
         # ...and it takes back the intent classifier's crisis when it finds it unlike one,
@@ -320,7 +321,7 @@ def test_which_intent_the_safety_net_leaves(predicted: str, text: str, expected:
         ),
         # In between, the intent classifier keeps its choice.
         ("ask_grooming", "he keeps asking about my school", 0.4, "ask_grooming"),
-        ("crisis_self_harm", "i just cant anymore", 0.4, "crisis_self_harm"),
+        ("crisis_self_harm", "i just cant anymore", 0.45, "crisis_self_harm"),
         # A crisis phrase still wins whatever the crisis classifier says.
         ("out_of_scope", "honestly i just want to kms", 0.01, "crisis_self_harm"),
     ],
