@@ -308,6 +308,11 @@ def test_which_intent_the_safety_net_leaves(predicted: str, text: str, expected:
         # A grooming report keeps its own advice unless the crisis classifier is sure,
         ("ask_grooming", "he sent me his pic and now wants one back", 0.85, "disclose_abuse"),
         ("ask_grooming", "he keeps asking if im home alone", 0.6, "ask_grooming"),
+        # Small talk likewise (short everyday words that crisis messages also use): only when sure,
+        ("inform_country", "im in the uk now", 0.75, "inform_country"),
+        ("deny", "not right now", 0.85, "disclose_abuse"),
+        # but a goodbye is how many suicide messages read: it keeps the ordinary threshold.
+        ("goodbye", "ok bye then", 0.6, "disclose_abuse"),
         # and someone with nowhere safe to stay keeps the shelter reply (helplines included).
         ("ask_shelter", "kicked out tonight with nowhere to go", 0.95, "ask_shelter"),
         # ...and it takes back the intent classifier's crisis when it finds it unlike one,
