@@ -14,15 +14,12 @@ format is Rasa's own, so replicas of either class read each other's locks.
 from __future__ import annotations
 
 import json
-import logging
 from typing import Callable, Optional, Tuple, TypeVar
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 from redis.exceptions import RedisError, WatchError
-
-logger = logging.getLogger(__name__)
 
 Result = TypeVar("Result")
 # A change of one lock: takes the stored lock (None when there is none) and returns the lock to

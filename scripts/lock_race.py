@@ -7,7 +7,7 @@ ticket to expire. Prints Rasa's RedisLockStore beside Haven's AtomicRedisLockSto
 
     .venv/bin/python -m scripts.lock_race [--processes 4] [--takes 150]
 
-Needs Redis on 127.0.0.1:6379 (database 15, keys under a random prefix, removed afterwards).
+Needs Redis on 127.0.0.1:6379 (database 15, keys under a random prefix; `race` removes them).
 """
 
 from __future__ import annotations
@@ -122,8 +122,12 @@ def race(
     seconds = time.monotonic() - started
 
     client = redis.Redis(host="127.0.0.1", port=6379, db=db)
-    locks_left = sum(1 for _ in client.scan_iter(f"{prefix}:lock:*"))
-    client.close()
+    try:
+        locks_left = sum(1 for _ in client.scan_iter(f"{prefix}:lock:*"))
+    finally:
+        for key in client.scan_iter(f"{prefix}*"):  # the race's own keys only
+            client.delete(key)
+        client.close()
     return RaceReport(
         store=store_type,
         expected_takes=processes * takes,
@@ -144,17 +148,9 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--takes", type=int, default=150)
     options = parser.parse_args()
-    import redis
-
     for store_type in (RASA, ATOMIC):
         prefix = f"haventestlock{secrets.token_hex(4)}"
-        try:
-            report = race(store_type, prefix, processes=options.processes, takes=options.takes)
-        finally:
-            client = redis.Redis(host="127.0.0.1", port=6379, db=15)
-            for key in client.scan_iter(f"{prefix}*"):
-                client.delete(key)
-            client.close()
+        report = race(store_type, prefix, processes=options.processes, takes=options.takes)
         print(
             f"{report.store:45} takes {report.takes}/{report.expected_takes}  "
             f"two inside at once {report.overlaps}  lock errors {report.lock_errors}  "

@@ -6,6 +6,7 @@ import copy
 import os
 import re
 import secrets
+import socket
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
@@ -142,3 +143,13 @@ def fake_bot_token() -> str:
     return os.environ.get("HAVEN_TEST_BOT_TOKEN") or (
         f"{secrets.randbelow(9 * 10**8) + 10**8}:{secrets.token_urlsafe(26)}"
     )
+
+
+def reachable(port: int) -> bool:
+    """Whether a service listens on 127.0.0.1:`port` (PostgreSQL, Redis): tests that need one
+    fail in CI without it and are skipped elsewhere."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return True
+    except OSError:
+        return False

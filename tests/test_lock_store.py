@@ -11,25 +11,16 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 
 import pytest
-import redis
 
 from scripts.lock_race import ATOMIC, RaceReport, race
+from tests.helpers import reachable
 
 REDIS_DB = 15  # the production profile uses db 1; tests never touch it
 
 
-def _redis_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-if not _redis_reachable():
+if not reachable(6379):
     if os.environ.get("CI"):
         raise RuntimeError("Redis (127.0.0.1:6379) is not reachable; CI must run these tests")
     pytestmark = pytest.mark.skip(reason="Redis (127.0.0.1:6379) is not reachable")
@@ -37,14 +28,7 @@ if not _redis_reachable():
 
 @pytest.fixture(scope="module")
 def report() -> RaceReport:
-    prefix = f"haventestlock{secrets.token_hex(4)}"
-    try:
-        return race(ATOMIC, prefix=prefix, db=REDIS_DB)
-    finally:
-        client = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB)
-        for key in client.scan_iter(f"{prefix}*"):
-            client.delete(key)
-        client.close()
+    return race(ATOMIC, prefix=f"haventestlock{secrets.token_hex(4)}", db=REDIS_DB)
 
 
 def test_only_one_replica_is_inside_a_conversation_at_a_time(report: RaceReport) -> None:

@@ -13,7 +13,6 @@ import asyncio
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ from bot.fallback import offline_reply
 from bot.local_stack import LOG_DIR, LocalStack, service_environment
 from bot.rasa_client import RasaClient
 from scripts.production import PRODUCTION_ENDPOINTS, production_environment, production_stack
+from tests.helpers import reachable
 
 REPLICA_PORTS = [
     int(port) for port in os.environ.get("HAVEN_TEST_REPLICA_PORTS", "5405,5406").split(",")
@@ -60,16 +60,8 @@ TOPICS = [
 HELP = ["I need help", "help", "who can i talk to"]
 
 
-def _reachable(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
 SERVICES_MISSING = "PostgreSQL (127.0.0.1:5432) or Redis (127.0.0.1:6379) is not reachable"
-if not (_reachable(5432) and _reachable(6379)):
+if not (reachable(5432) and reachable(6379)):
     # CI machines run both services: there a missing one is a failure, never a silent skip.
     if os.environ.get("CI"):
         raise RuntimeError(f"{SERVICES_MISSING}; CI must run the production tests")
