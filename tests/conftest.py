@@ -24,6 +24,14 @@ TEST_API_TOKEN = secrets.token_hex(16)
 Talk = Callable[..., List[BotReply]]
 
 
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    """Mark every test that needs the trained model, so that `make test` can run the others while
+    the model trains (``-m "not needs_model"``)."""
+    for item in items:
+        if "trained_model" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.needs_model)
+
+
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """The newest model in models/; `make test` trains it just before pytest, once."""

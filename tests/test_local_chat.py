@@ -6,6 +6,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from bot.local_chat import render_replies, resolve_button_choice
 from bot.local_stack import service_environment
 from bot.rasa_client import BotReply, Button, parse_replies
@@ -65,6 +67,7 @@ def test_chat_without_rasa_still_gives_emergency_advice() -> None:
     assert OFFLINE_MARKER in result.stdout and "emergency number" in result.stdout
 
 
+@pytest.mark.usefixtures("trained_model")  # without a model `make chat` would train one
 def test_make_chat_reads_a_pipe_as_the_readme_says() -> None:
     # Its own ports, so it neither clashes with nor reuses a developer's running assistant.
     env = {**service_environment(), "HAVEN_RASA_PORT": "5205", "HAVEN_ACTIONS_PORT": "5255"}
