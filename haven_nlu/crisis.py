@@ -35,8 +35,9 @@ PATTERNS_FILE = Path(__file__).with_name("crisis_patterns.yml")
 PIPELINE_DIR = Path(__file__).resolve().parent.parent / "var" / "spacy" / "en_haven"
 
 _NEGATIONS = {"not", "never", "no", "n't", "nobody", "nothing"}
-# "i don't know if i want to die" and "i don't care if i die" are not denials.
-_NOT_A_DENIAL = {"know", "think", "care", "sure", "even", "matter", "mind", "understand"}
+# "i don't know if i want to die", "i don't care if i die" and "he won't stop touching me" are
+# not denials.
+_NOT_A_DENIAL = {"know", "think", "care", "sure", "even", "matter", "mind", "understand", "stop"}
 _NEGATION_WINDOW = 3
 # A sentence that opens a denial: "it's not like anyone is blackmailing me".
 _DENIAL_OPENERS = (("not", "like"), ("not", "that"))
@@ -49,14 +50,14 @@ _RESOLVED_MARKERS = {"clean", "well", "good", "fine", "ok", "okay", "deal", "sto
                      "over", "recover", "proud", "safe", "sort", "handle", "mentor", "thank",
                      "therapy", "report", "excited", "excite", "better", "glad", "grateful",
                      "volunteer", "healthy", "heal", "recovery", "prison", "jail", "fade",
-                     "faded"}  # fmt: skip
+                     "faded", "brilliantly", "thrive", "thriving"}  # fmt: skip
 # Resolutions only in this form: "deleted", not "told me to delete".
 _RESOLVED_FORMS = {"deleted", "banned", "arrested", "removed", "suspended", "expelled"}
 # After a plain past ("when i was 10", "2 years ago"), telling someone or getting away is enough.
 _STRONG_PAST = re.compile(
     r"\bwhen i was (?:\d+|little|young|younger|small|a kid|a child|in (?:year|grade))\b"
     r"|\b(?:\d+|two|three|four|five|a few|many|some) years ago\b|(?<!am )\bin (?:year|grade) \d+\b"
-    r"|\bin (?:19|20)\d\d\b"
+    r"|\bin (?:19|20)\d\d\b|\bthere (?:was|were) (?:a time|times|a point|a period)\b"
 )
 _OTHERS = {"other", "others"}  # "now i want to help others"
 _TOLD_OR_AWAY = {"told", "tell", "ran", "run", "escape", "escaped", "careful"}
@@ -70,7 +71,18 @@ _IT_STOPPED = re.compile(
     r"|\b(?:gave|given) up\b|\bleft me alone\b"
     # "i used to think that, but now i know", "now i'm 16 and want to be a nurse".
     r"|\bbut now i (?:know|realise|realize|see|understand)\b"
-    r"|\bnow i am (?:\d+|older)\b(?!.*\b(?:again|still|anymore|relapse\w*)\b)"
+    r"|\b(?:now i am (?:\d+|older)|i am (?:\d+|older) now)\b"
+    r"(?!.*\b(?:again|still|anymore|relapse\w*)\b)"
+    r"|\b(?:worked|got|gotten|moved) (?:through|past|on from) (?:it|that|this|all that)\b"
+    r"|\b(?:\d+|two|three|four|five|six|a few|many) years (?:later|on)\b"
+    # "now it's been like a year without them".
+    r"|\b(?:been|gone) (?:like |about |almost |over |nearly )?(?:a|an|one|\d+|two|three|four|five"
+    r"|six) (?:whole )?(?:year|month|week)s? (?:without|since|free|clean)\b"
+    # "it's long behind me", "i put it behind me", "i don't feel that way anymore".
+    r"|\b(?:it|its|it's|that|all that|this)(?: is| was)?(?: \w+)? behind me\b"
+    r"|\bput (?:it|that|this|all that|everything) behind me\b"
+    r"|\b(?:do|does) not (?:feel|think) (?:like )?(?:that|this)(?: way)? any ?more\b"
+    r"|\bno longer (?:feel|think) (?:like )?(?:that|this)\b"
 )
 # A clean streak before the match: "2 years clean from sh today", "6 months free of it".
 _CLEAN_STREAK = re.compile(
@@ -86,6 +98,11 @@ _CAUGHT = re.compile(
     r"\b(?:got|been|was|were|is|are|now|just) (?:\w+ )?(?:arrested|jailed|convicted|sentenced"
     r"|in prison|in jail)\b"
 )
+# A school stage the child has left, told only with a sign it stopped: "i burned myself in high
+# school. i'm at uni now and haven't in ages" (not "i am in high school").
+_SCHOOL_PAST = re.compile(
+    r"(?<!am )(?<!are )\bin (?:high|middle|primary|secondary|elementary|junior) school\b"
+)
 # "an older guy" is no past ("when i was older" is not said).
 _NOT_PAST = {"older", "oldest"}
 # Laughter after a danger statement marks a game or a joke ("i'm trapped behind the couch lol").
@@ -100,6 +117,38 @@ _MEDIA_WORDS = {
 }  # fmt: skip
 # Made-up people: "the game has a character who gets hit by his dad".
 _FICTIONAL = {"character", "characters", "protagonist", "villain", "npc", "npcs"}
+# A story opening the sentence, whose plot a crisis may be: "in the series the girl gets
+# blackmailed", "the horror game has a guy with a knife chasing you".
+_FICTION = {"game", "games", "movie", "film", "show", "series", "book", "novel", "episode",
+            "anime", "manga", "drama", "dramas", "kdrama", "cartoon", "comic", "webtoon",
+            "sitcom"}  # fmt: skip
+_STORY_OPENERS = {"in", "the", "this", "that", "a", "an", "one", "some"}
+# "had a weird dream about someone chasing me": a danger that was dreamt.
+_DREAMT = re.compile(
+    r"\b(?:dream(?:s|t|ed)?|nightmares?) (?:about|where|that|of|in which)\b"
+    r"|\bdream(?:t|ed) (?:that )?(?:a|an|the|some|someone|somebody|he|she|they|i)\b"
+    r"|\bin (?:my|the|a|that) (?:dream|nightmare)\b"
+)
+_AWAKE = re.compile(r"\b(?:but|now|then|woke|wake|real|really|actually)\b")
+# "i never said i wanted to end it": what the child denies having said.
+_DENIED_SAYING = re.compile(
+    r"(?:\bnever|\bnot|n't) (?:said|say|saying|meant|mean|typed|wrote|texted)(?: that)? i"
+    r"(?: \w+){0,3}\s*$"
+)
+# Hyperbole: a wish to die (or a threat) with a laugh or "literally" and a trivial cause ("lowkey
+# wanted to die when i tripped lmao"), or made on a trivial condition ("kms if the bus is late").
+# Never an act ("cut", "overdosed"), and never with a warning word in the message.
+_HYPERBOLE_MARKERS = {"lol", "lmao", "lmfao", "haha", "hahaha", "xd", "jk", "😂", "🤣", "💀", "😭",
+                      "🙄", "literally", "lowkey", "bro", "omg", "ugh"}  # fmt: skip
+_TRIVIAL_CAUSE = re.compile(
+    r"\b(?:trip(?:ped|ping)?|fell over|voice crack(?:ed|s|ing)?|wrong (?:group ?chat|chat|group"
+    r"|person|number)|songs?|jokes?|puns?|bus|train|wifi|lag(?:ging|gy)?|hoodie|stains?"
+    r"|spill(?:ed|t)|xbox|ps5|playstation|console|controller|presentation|autocorrect|typo"
+    r"|haircut|fringe)\b"
+)
+_WISH_WORDS = {"die", "dead", "kill", "end", "throw", "jump", "strangle", "murder"}
+_ACT_WORDS = {"cut", "burn", "harm", "overdose", "scratch", "starve", "hang", "pill", "bleed",
+              "blood", "hit", "touch", "rape"}  # fmt: skip
 _CALL_WORDS = {"call", "calling", "called", "chat", "chatting"}
 _REPORTING_WORDS = {"say", "says", "said", "go", "goes", "sing", "sings", "sang", "where", "about",
                     "call", "called", "title", "titled", "line", "quote", "when"}  # fmt: skip
@@ -155,7 +204,12 @@ _THIRD_PARTY = {"friend", "cousin", "sister", "brother", "mate", "classmate", "k
                 "someone", "somebody", "person", "son", "daughter", "child", "he", "she",
                 "they", "student", "bestie", "bff", "niece", "nephew", "teen"}  # fmt: skip
 # Hearsay about someone else: "heard a rumour that a boy in year 11 got blackmailed".
-_HEARSAY = re.compile(r"\b(?:rumou?rs?|apparently|supposedly|gossip|heard (?:that|about))\b")
+# A suspicion about someone named is hearsay too: "i think my friend is cutting again" (not "i
+# think someone is in the house").
+_HEARSAY = re.compile(
+    r"\b(?:rumou?rs?|apparently|supposedly|gossip|heard (?:that|about))\b"
+    r"|\b(?:think|thinks|suspect|worried|worry|concerned|pretty sure)(?: that)? (?:my|our|a|this)\b"
+)
 _REPORTED = {"say", "tell", "text", "post", "write", "message", "dm", "admit", "mention"}
 _FIRST_PERSON_WORDS = {"i", "me", "my", "myself", "mine", "we", "us", "our"}
 # "told me", "asked me": the child is the one told, not the one it happens to.
@@ -398,6 +452,8 @@ class CrisisDetector:
             return True
         if _denied_thoughts(doc, span, sentence_start):
             return True
+        if _DENIED_SAYING.search(doc[sentence_start : span.start].text):
+            return True
         first = max(sentence_start, span.start - _NEGATION_WINDOW)
         last = span.start if self._self_negating[key] else span.end
         for index in range(first, last):
@@ -584,8 +640,10 @@ class CrisisDetector:
             return "quoted"
         if self._reported_from_media(doc, span):
             return "media"
-        if category in _LAUGHTER_SENSITIVE and _in_a_game(doc, span):
+        if _in_a_story(doc, span, laughter_sensitive=category in _LAUGHTER_SENSITIVE):
             return "game"
+        if category in _LAUGHTER_SENSITIVE and _dreamt(doc, span):
+            return "dream"
         if self._excluded_by_context(doc, span, key):
             return "context"
         if _hypothetical(doc, span):
@@ -596,7 +654,31 @@ class CrisisDetector:
             return "past"
         if category in _LAUGHTER_SENSITIVE and _laughed_off(doc, span):
             return "laughter"
+        if self._trivial_hyperbole(doc, span):
+            return "hyperbole"
         return None
+
+    def _trivial_hyperbole(self, doc: Doc, span: Span) -> bool:
+        """A wish to die or a threat, with a trivial cause in its sentence and either a laugh
+        (or "literally") or the cause as its condition: "dads jokes make me want to end it all
+        lmao", "gonna kms if the bus is late again". Not when the child is the one done to after
+        it ("... when the bus driver touched me") or a warning word is in the message."""
+        lemmas = {token.lemma_ for token in span}
+        if not lemmas & _WISH_WORDS or lemmas & _ACT_WORDS:
+            return False
+        if self._warning_words & {token.lemma_ for token in doc}:
+            return False
+        start, end = _sentence_start(doc, span.start), _sentence_end(doc, span.end)
+        after = doc[span.end : end]
+        if {"me", "us"} & {token.lower_ for token in after}:
+            return False
+        sentence = doc[start:end]
+        if not _TRIVIAL_CAUSE.search(sentence.text):
+            return False
+        if _HYPERBOLE_MARKERS & {token.lower_ for token in sentence}:
+            return True
+        conditional = {"if", "when"} & {token.lower_ for token in after[:2]}
+        return bool(conditional) and bool(_TRIVIAL_CAUSE.search(after[:8].text))
 
     def intent_priority(self, intent: str) -> Optional[int]:
         """Position of an intent among the crisis categories (lower wins), or None."""
@@ -627,6 +709,18 @@ def _number_alternation(words: Sequence[str], lemma: Any) -> str:
     return "^(?:" + "|".join(parts) + ")$"
 
 
+def _survived(doc: Doc, index: int) -> bool:
+    """ "still here", "still alive": surviving, not still doing it."""
+    return index + 1 < len(doc) and doc[index + 1].lower_ in {"here", "alive", "standing"}
+
+
+def _got_help(after: Span, index: int) -> bool:
+    """ "i got help", not "i need to get help" nor "i got help but i still can't sleep"."""
+    if index == 0 or after[index - 1].lower_ not in {"got", "gotten"}:
+        return False
+    return not {"but", "still", "again"} & {token.lower_ for token in after[index + 1 :]}
+
+
 def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
     """A past marker and, after the match, a resolution, in the same sentence: "a year ago i
     felt suicidal but therapy helped", "i struggled with self harm in 7th grade, now i'm a peer
@@ -634,7 +728,9 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
     sentence_start = _clause_start(doc, span.start)
     window = [t for t in doc[sentence_start : span.end + 6] if t.lower_ not in _NOT_PAST]
     story = {token.lemma_ for token in window} | {token.lower_ for token in window}
-    if {"again", "still", "start", "relapse", "relapsed"} & story:
+    if {"again", "start", "relapse", "relapsed"} & story or any(
+        token.lower_ == "still" and not _survived(doc, token.i) for token in window
+    ):
         return False
     relative = {t.lower_ for t in doc[max(sentence_start, span.start - 3) : span.end]}
     if {"who", "that"} & relative and _CAUGHT.search(doc[span.end : span.end + 8].text):
@@ -643,7 +739,10 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
         return True
     wide = {token.lemma_ for token in doc[sentence_start : span.end + 25]}
     strong = bool(_STRONG_PAST.search(doc[sentence_start : span.end + 12].text))
-    if _IT_STOPPED.search(doc[span.end : span.end + 20].text) and (_PAST_MARKERS & wide or strong):
+    school = bool(_SCHOOL_PAST.search(doc[sentence_start : span.end + 12].text))
+    if _IT_STOPPED.search(doc[span.end : span.end + 20].text) and (
+        _PAST_MARKERS & wide or strong or school
+    ):
         return True
     if not _PAST_MARKERS & story and not strong:
         return False
@@ -657,6 +756,7 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
             or token.lower_ in _RESOLVED_FORMS
             or (strong and token.lower_ in _TOLD_OR_AWAY)
             or (word == "help" and {t.lemma_ for t in after[index + 1 : index + 2]} & _OTHERS)
+            or (word == "help" and _got_help(after, index))
         ):
             previous = {t.lemma_ for t in after[max(0, index - 2) : index]}
             # "he says it's fine" is what he says, not a resolution.
@@ -701,14 +801,33 @@ def _laughed_off(doc: Doc, span: Span) -> bool:
     return False
 
 
-def _in_a_game(doc: Doc, span: Span) -> bool:
-    """ "in roblox someone locked me in jail", "in the horror game a man chases you": the
-    sentence opens with "in" and a game or a film."""
+def _in_a_story(doc: Doc, span: Span, laughter_sensitive: bool) -> bool:
+    """ "in roblox someone locked me in jail" (a danger), "in the series the girl gets
+    blackmailed", "the horror game has a guy chasing you": the sentence opens with a game or a
+    story, and (but for "in" and a danger) no one in it is the child."""
     start = _sentence_start(doc, span.start)
     opening = [token.lower_ for token in doc[start : min(span.start, start + 5)]]
-    if not opening or opening[0] != "in":
+    if not opening:
         return False
-    return bool(set(opening[1:]) & (_GAMES | _MEDIA_WORDS))
+    if laughter_sensitive and opening[0] == "in" and set(opening[1:]) & (_GAMES | _MEDIA_WORDS):
+        return True
+    story_at = next((i for i, word in enumerate(opening) if word in _GAMES | _FICTION), None)
+    if story_at is None or story_at > 3 or opening[0] not in _STORY_OPENERS:
+        return False
+    # "the game chat", "the show is over, now he ...": not the story itself.
+    between = doc[start + story_at + 1 : span.start]
+    if any(token.is_punct or token.lower_ in {"chat", "now"} for token in between):
+        return False
+    sentence = doc[start : _sentence_end(doc, span.end)]
+    return not _FIRST_PERSON_WORDS & {token.lower_ for token in sentence}
+
+
+def _dreamt(doc: Doc, span: Span) -> bool:
+    """A dream told before the match in its sentence, and nothing waking up between: "i had a
+    dream about someone chasing me", not "i had a nightmare and now he's outside"."""
+    before = doc[_clause_start(doc, span.start) : span.start].text
+    dreams = list(_DREAMT.finditer(before))
+    return bool(dreams) and not _AWAKE.search(before[dreams[-1].end() :])
 
 
 def _about_someone_else(doc: Doc, span: Span) -> bool:
@@ -731,7 +850,7 @@ def _about_someone_else(doc: Doc, span: Span) -> bool:
     elif third:
         third_at = start + third[-1]
     else:
-        return False
+        return _someone_elses_images(doc, span)
     if _parent_reporting(doc, start, span, tokens, third_at):
         return False
     # "a boy in my year": a "my" that qualifies someone or somewhere else is not the child.
@@ -758,6 +877,25 @@ def _about_someone_else(doc: Doc, span: Span) -> bool:
     if not reported and (_FIRST_PERSON_WORDS & (_own_words(span) | after)):
         return False
     return True
+
+
+def _someone_elses_images(doc: Doc, span: Span) -> bool:
+    """Whose the match is about, told in it or after it: "how do i report a post threatening to
+    leak a girl's pics" (someone else's), not "... to leak my pics" or "... pics of me" or "my
+    daughter's pics" (a parent's own child)."""
+    for token in doc[span.start : span.end + 6]:
+        if token.is_punct:
+            break
+        if token.lower_ in _FIRST_PERSON_WORDS:
+            following = {t.lemma_ for t in doc[token.i + 1 : token.i + 3]}
+            if token.lower_ not in {"my", "our"} or not following & _NOT_MINE:
+                return False
+        if _own_child(doc, token.i):
+            return False
+        # Named, not "her": "my 9 year old told me her grandad ..." is the writer's own child.
+        if token.lemma_ in _THIRD_PARTY and token.lower_ not in {"he", "she", "they"}:
+            return True
+    return False
 
 
 # "my classmates pics", "at my old school": "my" that belongs to someone or somewhere else.
@@ -880,6 +1018,14 @@ def _sentence_start(doc: Doc, index: int) -> int:
         starts.append(current)
         doc.user_data["haven_sentence_starts"] = starts
     return starts[min(index, len(starts) - 1)]
+
+
+def _sentence_end(doc: Doc, index: int) -> int:
+    """Where the sentence holding token `index - 1` ends (its full stop or the message end)."""
+    for token in doc[index:]:
+        if token.text in {".", "!", "?", "\n"} or "\n" in token.text:
+            return token.i
+    return len(doc)
 
 
 def _clause_start(doc: Doc, index: int) -> int:

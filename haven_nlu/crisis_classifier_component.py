@@ -20,7 +20,9 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from haven_nlu import crisis_classifier
 from haven_nlu.crisis_classifier import (
+    LABELLED_SET_WEIGHT,
     PROBABILITY_KEY,
     CrisisClassifier,
     Example,
@@ -61,14 +63,20 @@ def intent_examples(examples: Iterable[Tuple[str, str]]) -> List[Example]:
     ]
 
 
-def crisis_examples(training_data: TrainingData, set_paths: Sequence[Path]) -> List[Example]:
-    """What the crisis classifier learns from: the training data's intents and the sets."""
+def crisis_examples(
+    training_data: TrainingData, set_paths: Sequence[Path]
+) -> Tuple[List[Example], List[float]]:
+    """What the crisis classifier learns from, and how much each example counts: the training
+    data's intents once, the labelled sets' sentences ``LABELLED_SET_WEIGHT`` times."""
     examples = intent_examples(
         (message.get(TEXT), message.get(INTENT)) for message in training_data.intent_examples
     )
+    weights = [1.0] * len(examples)
     for path in set_paths:
-        examples.extend(labelled_set_examples(path))
-    return examples
+        labelled = labelled_set_examples(path)
+        examples.extend(labelled)
+        weights.extend([LABELLED_SET_WEIGHT] * len(labelled))
+    return examples, weights
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -85,7 +93,8 @@ class CrisisSecondOpinion(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        return sets_digest(labelled_set_paths(config))
+        # The classifier's own module too: a change to how it learns retrains it.
+        return sets_digest([*labelled_set_paths(config), Path(crisis_classifier.__file__)])
 
     def __init__(
         self,
@@ -129,8 +138,8 @@ class CrisisSecondOpinion(GraphComponent):
         return cls(config, model_storage, resource, classifier)
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = crisis_examples(training_data, labelled_set_paths(self._config))
-        self._classifier = CrisisClassifier.fit(examples)
+        examples, weights = crisis_examples(training_data, labelled_set_paths(self._config))
+        self._classifier = CrisisClassifier.fit(examples, weights)
         with self._model_storage.write_to(self._resource) as directory:
             self._classifier.save(directory)
         return self._resource

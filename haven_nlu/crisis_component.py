@@ -57,7 +57,11 @@ SMALL_TALK_INTENTS = (
     "set_language",
     "bot_challenge",
 )
-ESCALATES_ONLY_WHEN_SURE = ("ask_grooming", *SMALL_TALK_INTENTS)
+# A plan to meet someone from online ("he wants to pick me up after school") has its own answer
+# too (don't go alone, tell an adult, the helplines): with the sets of 2026-12-02 (fifth session)
+# in its training, the crisis classifier put 0.5 to 0.8 on nine held-out Chinese meeting
+# questions, while no crisis of the four fresh sets needed that range to be caught.
+ESCALATES_ONLY_WHEN_SURE = ("ask_grooming", "ask_meeting_stranger", *SMALL_TALK_INTENTS)
 NEVER_ESCALATED = (*URGENT_INTENTS, "ask_shelter")
 # When the ranking holds no crisis intent at all, the reply with the emergency numbers.
 ESCALATION_DEFAULT = "crisis_immediate_danger"

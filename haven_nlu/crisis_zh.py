@@ -15,14 +15,17 @@ A match is then discarded when the message reads it as no crisis of the writer's
 
 * quoted: inside 「…」, 『…』 or quotation marks (「不想活了」是她的口頭禪);
 * media: a song, film, book or game, then what it says or shows (這首歌的歌詞一直唱說…,
-  電影演到…), unless the person was met there (遊戲裡認識的人要我開視訊);
+  電影演到…), unless the person was met there (遊戲裡認識的人要我開視訊); or a line quoted
+  (看到一句話 …);
 * topic: a lesson or a question about the subject, in a clause with no first person
-  (自殺防治課程, 怎麼檢舉, 什麼是性勒索), or a topic word right after the match (自殺率);
+  (自殺防治課程, 怎麼檢舉, 什麼是性勒索), or a topic word right after the match (自殺率); a
+  lesson may be named anywhere in the sentence (…老師要我們寫心得, 課本這樣寫);
 * hypothetical: "如果/萬一 …" with no first person (如果有人被家暴可以打哪支電話), or the writer
   only as the object ending a one-clause condition (如果有人跟蹤我 我要打110還是113);
 * someone else: the nearest person named before the match is a third person and the match does
   not name the writer (新聞說有個高中生跳樓), unless a parent speaks of their own child
-  (我女兒說她想自殺);
+  (我女兒說她想自殺); in a parent's report (a combination), only the words said by someone else
+  right before them (他們班有個同學常常說想死);
 * pet: a pet's bite or scratch in the message (我家貓一直咬我 手上都是小傷口), for self-harm;
 * accident: 不小心割到手 (not for sextortion: 不小心在視訊露了 is how it starts);
 * pretend: right after 假裝/假扮/擺拍 (假裝被綁架的影片);
@@ -77,7 +80,11 @@ _NEGATION_CHARS = ("不", "沒", "別", "無")
 _PASSIVE = ("被", "遭")
 _QUOTED = re.compile(r"「[^」]*」|『[^』]*』|“[^”]*”|\"[^\"]*\"|‘[^’]*’|《[^》]*》")
 # "X到想死", "X到我都想自殺", "爛到可以直接去跳海": a degree complement before the match.
-_DEGREE = re.compile(r"到我?(?:都|快|真的)?(?:想要|好想|想|要)?(?:可以)?(?:直接)?(?:去)?(?:原地)?$")
+# 2026-12-02e: "好吃到我可以為它去死".
+_DEGREE = re.compile(
+    r"到我?(?:都|快|真的)?(?:想要|好想|想|要)?(?:可以)?(?:直接)?"
+    r"(?:為了?(?:它|牠|你|妳|他|她|這個?))?(?:去)?(?:原地)?$"
+)
 _LOOK_BACK = 15  # characters searched for the subject before a match
 _PASSIVE_LOOK_BACK = 8  # characters searched for the 被 of a victim's form ("被網友拿照片勒索")
 _MEDIA_LOOK_BACK = 20
@@ -156,6 +163,14 @@ class ChineseCrisisDetector:
         self._first = re.compile(self._context["first_person"])
         # "我家貓一直咬我 手上都是小傷口": a pet's bite or scratch, not self-harm.
         self._pet = re.compile(self._context.get("pet_injury") or "(?!)")
+        # "有個同學常常說" right before a match: the words are that person's.
+        others = "|".join(map(re.escape, sorted(self._context["third_party"], key=len)[::-1]))
+        self._said = re.compile(
+            f"({others})(?:常常|一直|都|也|又|老是|總是)?(?:說|講)(?:好想|想要|想|要)?$"
+        )
+        # "看到一句話 …": a line quoted, then what it says.
+        says = "|".join(map(re.escape, self._context.get("says") or ())) or "(?!)"
+        self._says = re.compile(f"(?:{says})(?:是|說|寫)?[ :：,，]")
         self._fillers = set(self._context["fillers"])
         # Longest first, so "沒有人" is tried before "沒".
         self._negators = sorted(self._context["negators"], key=len, reverse=True)
@@ -335,8 +350,9 @@ class ChineseCrisisDetector:
             (
                 "someone_else",
                 lambda: (
-                    phrase.combo is None
-                    and self._someone_else(message, start, end, phrase.category)
+                    self._someone_else(message, start, end, phrase.category)
+                    if phrase.combo is None
+                    else self._said_by_other(message, start)
                 ),
             ),
             (
@@ -345,9 +361,10 @@ class ChineseCrisisDetector:
                     phrase.category != "sextortion"
                     and (
                         self._in_clause_before(message, start, "accident")
-                        # "媽媽拿菜刀切菜 我怕她切到手": the kitchen inside a danger match.
+                        # "媽媽拿菜刀切菜 我怕她切到手": the kitchen inside a danger match;
+                        # "被球打到臉": the ball inside an abuse match.
                         or (
-                            phrase.category == "danger"
+                            phrase.category in ("danger", "abuse")
                             and any(w in message.text[start:end] for w in self._words("accident"))
                         )
                     )
@@ -398,23 +415,31 @@ class ChineseCrisisDetector:
         """A song, film or game named before the match and then what it says or shows."""
         sentence_start, _ = message.sentence(start, end)
         before = message.text[max(sentence_start, start - _MEDIA_LOOK_BACK) : start]
+        # "在Dcard看到一句話 想死的時候…": a line quoted, then what it says (not "一句話都沒說").
+        if self._says.search(before):
+            return True
         positions = [before.find(w) + len(w) for w in self._words("media") if w in before]
         if not positions:
             return False
         between = before[min(positions) :]
         if _has(between, self._words("met_there")):
             return False
-        # "玩恐怖遊戲 被關在地下室那關": a level or a scene of it named after the match.
+        # "玩恐怖遊戲 被關在地下室那關": a level or a scene of it named after the match, or a
+        # villain of it in the match ("被拿刀的殺人魔跟蹤").
         _, sentence_end = message.sentence(end, end)
-        after = message.text[end : min(sentence_end, end + _AFTER)]
+        after = message.text[start : min(sentence_end, end + _AFTER)]
         return _has(between, self._words("reporting")) or _has(
             after, self._context.get("media_after") or ()
         )
 
     def _topic(self, message: _Text, start: int, end: int) -> bool:
+        """A topic word in the match's clause, or a lesson anywhere in its sentence ("為什麼有些人
+        會想自殘 老師要我們寫心得"), and no first person in the clause."""
         clause_start, clause_end = message.clause(start, end)
         clause = message.text[clause_start:clause_end]
-        return _has(clause, self._words("topic")) and not self._first_person(clause)
+        sentence_start, sentence_end = message.sentence(start, end)
+        lesson = _has(message.text[sentence_start:sentence_end], self._context.get("lesson") or ())
+        return (lesson or _has(clause, self._words("topic"))) and not self._first_person(clause)
 
     def _hypothetical(self, message: _Text, start: int, end: int) -> bool:
         """ "如果有人被家暴…", "如果被摸不舒服…": a condition about anyone, no first person."""
@@ -455,7 +480,11 @@ class ChineseCrisisDetector:
             return not any(whom.startswith(w) for w in self._words("child_words"))
         subject_end = start
         if category != "self_harm":
-            owner = [w for w in self._words("third_party") if f"{w}的" in text[start:end]]
+            # "有人把我朋友的照片P成色情圖": the owner may come before the match, in its clause.
+            clause_start, _ = message.clause(start, start)
+            pictures = text[clause_start:end]
+            owner = [w for w in self._words("third_party") if f"{w}的" in pictures]
+            owner = [] if "我的" in pictures else owner
             own_child = _has(text, self._words("own_child"))
             if (
                 category == "sextortion"
@@ -487,6 +516,17 @@ class ChineseCrisisDetector:
             return False
         own_child = _has(text, self._words("own_child"))
         return not (own_child and other[1] in self._words("child_words"))
+
+    def _said_by_other(self, message: _Text, start: int) -> bool:
+        """In a combination (a parent's report), the crisis words said by someone else right
+        before them: "我兒子說他們班有個同學常常說想死", not "我女兒常常說想死"."""
+        clause_start, _ = message.clause(start, start)
+        before = message.text[clause_start:start]
+        said = self._said.search(before)
+        if not said or said.group(1) in self._words("child_words"):
+            return False
+        # "跟我最好的朋友說再見了": the one spoken to, not the speaker.
+        return not _has(before[: said.start()], ("跟", "對", "和", "向"))
 
     def _own_other(self, text: str) -> str:
         """The text with "我" taken out where it only owns someone else ("我同學被家暴",
@@ -521,15 +561,18 @@ class ChineseCrisisDetector:
         saying it is happening again."""
         text = message.text
         sentence_start, _ = message.sentence(start, end)
-        # In the match too: "我媽以前會打我" is matched from 媽.
-        if not _has(text[sentence_start:end], self._words("past")):
-            return False
-        story = text[sentence_start : end + _RESOLUTION_AFTER]
-        for word in self._context.get("not_current") or ():
-            story = story.replace(word, "")  # "現在還會跟我道歉" is the resolution
-        if _has(story, self._words("current")) or _has(
-            text[sentence_start:end], self._words("current_before")
+        # In the match too ("我媽以前會打我" is matched from 媽), or right after it
+        # ("被打的那段日子").
+        after_match = text[end : end + 8]
+        if not _has(text[sentence_start:end], self._words("past")) and not any(
+            after_match.startswith(w) for w in self._context.get("past_after") or ()
         ):
+            return False
+        story, told = text[sentence_start : end + _RESOLUTION_AFTER], text[sentence_start:end]
+        for word in self._context.get("not_current") or ():
+            # "現在還會跟我道歉" is the resolution, "之前一直被跟蹤" the past.
+            story, told = story.replace(word, ""), told.replace(word, "")
+        if _has(story, self._words("current")) or _has(told, self._words("current_before")):
             return False  # "一直" after the match is the help: "後來輔導老師一直陪我"
         after = text[end : end + _RESOLUTION_AFTER]
         nows = [after.find(w) for w in self._context.get("now") or ("現在",) if w in after]
@@ -549,11 +592,18 @@ class ChineseCrisisDetector:
 
     def _trivial(self, message: _Text, start: int, end: int) -> bool:
         """ "想死喔這題好難", "期末考週 誰來救救我": a hyperbole-prone phrase with an everyday
-        cause in the message and no pain or other crisis word anywhere in it."""
+        cause in the message, no pain anywhere in it and no other crisis word beside the phrase
+        (its own 消失 does not count: "限動打錯字 乾脆讓我消失")."""
         text = message.text
         rest = text[:start] + " " + text[end:]
-        return _has(rest, self._words("trivial")) and not _has(
-            text, self._words("pain") + self._words("not_trivial")
+        # "打錯字", "打球": 打 that hits no one is no violence.
+        plain = rest
+        for word in self._context.get("not_hitting") or ():
+            plain = plain.replace(word, "")
+        return (
+            _has(rest, self._words("trivial"))
+            and not _has(text, self._words("pain"))
+            and not _has(plain, self._words("not_trivial"))
         )
 
     def _degree(self, message: _Text, start: int) -> bool:

@@ -9,9 +9,15 @@ import numpy as np
 import pytest
 import yaml
 
-from haven_nlu.crisis_classifier import CrisisClassifier, labelled_set_examples, sets_digest
+from haven_nlu.crisis_classifier import (
+    LABELLED_SET_WEIGHT,
+    CrisisClassifier,
+    labelled_set_examples,
+    sets_digest,
+)
 from haven_nlu.crisis_classifier_component import (
     PROBABILITY_KEY,
+    crisis_examples,
     intent_examples,
     labelled_set_paths,
 )
@@ -47,6 +53,37 @@ def test_crisis_intents_are_positive_and_sextortion_questions_are_left_out() -> 
         ("hi", "greet"),
     ]
     assert intent_examples(pairs) == [("i want to die", 1), ("my dad hits me", 1), ("hi", 0)]
+
+
+def test_a_labelled_sentence_counts_more_than_a_topic_example(tmp_path: Path) -> None:
+    from rasa.shared.nlu.constants import INTENT, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    path = tmp_path / "set.yml"
+    path.write_text(
+        "positives: [{text: cant go on}]\nnegatives: [{text: this game kills me}]\n",
+        encoding="utf-8",
+    )
+    topics = TrainingData(
+        [
+            Message(data={TEXT: "hi", INTENT: "greet"}),
+            Message(data={TEXT: "kms", INTENT: "crisis_self_harm"}),
+        ]
+    )
+    examples, weights = crisis_examples(topics, [path])
+    assert examples == [("hi", 0), ("kms", 1), ("cant go on", 1), ("this game kills me", 0)]
+    assert weights == [1.0, 1.0, LABELLED_SET_WEIGHT, LABELLED_SET_WEIGHT]
+    assert LABELLED_SET_WEIGHT > 1
+
+
+def test_weights_change_what_it_learns() -> None:
+    examples = labelled_set_examples(TUNING / "dev_a.yml")
+    plain = CrisisClassifier.fit(examples)
+    # Counting every crisis ten times pulls every reading towards crisis.
+    heavier = CrisisClassifier.fit(examples, [10.0 if label else 1.0 for _, label in examples])
+    text = ["my dog died and i am sad"]
+    assert heavier.probabilities(text)[0] > plain.probabilities(text)[0]
 
 
 @pytest.fixture(scope="module")

@@ -1,26 +1,29 @@
 """The crisis safety net: recall and false-alarm rate on the labelled regression set, for the
 detector alone and for the whole trained pipeline, plus the behaviours around a crisis reply.
 
-The regression sets (``tests/crisis_regression.yml``, 214 + 211, and
-``tests/crisis_regression_zh.yml``, 228 + 221) were written blind on 2026-12-02 by helpers who never
-saw the detector, its patterns, the training data or any earlier set; sentences that already
-appeared in the training data or a tuning set were dropped by count, unread. The tests print the
-figures and the misses counted by category, never the sentences, so the sets stay blind. The
-earlier regression sets, whose misses had been read in reports, are now tuning data
-(``haven_nlu/tuning/dev_d.yml``, ``dev_zh_b.yml``).
+The regression sets (``tests/crisis_regression.yml``, 229 + 236, and
+``tests/crisis_regression_zh.yml``, 227 + 233) were written blind on 2026-12-02 (fifth session) by
+helpers who never saw the detector, its patterns, the training data or any other set; sentences
+that already appeared in the training data, the held-out sets or a tuning set were dropped by
+count, unread. The tests print the figures and the misses counted by category, never the
+sentences, so the sets stay blind. The blind sets before them, measured many times (counts
+only), are now tuning data (``haven_nlu/tuning/dev_i.yml``, ``dev_zh_f.yml``), as the ones before
+those had become ``dev_d.yml`` and ``dev_zh_b.yml``.
 
-Measured on the blind sets (2026-12-02, fourth session), with the patterns also tuned on dev_g,
-dev_h, dev_zh_d and dev_zh_e, the crisis classifier trained on them too and its thresholds
-checked on dev_h and dev_zh_e before they were tuned on; in brackets the third session's commit
-(138b5b2), measured the same way:
+Measured on these blind sets (2026-12-02, fifth session): first with the commit before (dc432c1),
+then with the crisis classifier weighting its labelled sets three times and trained on four
+more, and the patterns also tuned on those four (haven_nlu/tuning/README.md):
 
-    English detector   recall 0.710 (0.673)   false alarms 0.047 (0.047)
-    English pipeline   recall 0.963 (0.944)   false alarms 0.066 (0.090)
-    Chinese detector   recall 0.719 (0.693)   false alarms 0.050 (0.068)
-    Chinese pipeline   recall 0.952 (0.947)   false alarms 0.072 (0.113)
+                       dc432c1                   now
+    English detector   recall 0.655  FA 0.085    recall 0.659  FA 0.076
+    English pipeline   recall 0.939  FA 0.119    recall 0.952  FA 0.102
+    Chinese detector   recall 0.621  FA 0.086    recall 0.639  FA 0.086
+    Chinese pipeline   recall 0.925  FA 0.133    recall 0.934  FA 0.129
 
 (Retraining the intent classifier has moved the pipeline figures by up to 0.03 before; the
-detector and the crisis classifier are deterministic.)
+detector and the crisis classifier are deterministic.) The previous blind sets had shown
+0.963 / 0.066 and 0.952 / 0.072 for the pipeline of dc432c1: new wording from a new writer is
+harder than a set whose figures had guided several sessions' choices, even unread.
 
 The blind sets are much harder than the tuning sets (where the detector alone reaches recall
 0.72 to 1.00 with false alarms of 0 to 0.012): tuning the patterns on a fresh set moves its own
@@ -60,15 +63,17 @@ REGRESSION_SETS = {
 # The set each language's detector was tuned on: the regression set must share no sentence.
 TUNING = PROJECT_ROOT / "haven_nlu" / "tuning"
 DEV_SETS = {
-    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefgh"],
-    "zh-TW": [TUNING / f"dev_zh{suffix}.yml" for suffix in ("", "_b", "_c", "_d", "_e")],
+    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefghij"],
+    "zh-TW": [
+        TUNING / f"dev_zh{suffix}.yml" for suffix in ("", "_b", "_c", "_d", "_e", "_f", "_g")
+    ],
 }
 MIN_RECALL = 0.98
 MAX_FALSE_ALARMS = 0.03
 # What the current detector and pipeline reach on the regression set, less a margin for the
 # run-to-run variation of training: they may only get better.
-DETECTOR_FLOORS = {"en": (0.70, 0.055), "zh-TW": (0.71, 0.06)}
-PIPELINE_FLOORS = {"en": (0.93, 0.10), "zh-TW": (0.92, 0.10)}
+DETECTOR_FLOORS = {"en": (0.65, 0.085), "zh-TW": (0.63, 0.095)}
+PIPELINE_FLOORS = {"en": (0.92, 0.13), "zh-TW": (0.90, 0.16)}
 BAR_NOT_MET = pytest.mark.xfail(
     strict=True, reason="the 98 % recall / 3 % false-alarm bar is not met yet (see module doc)"
 )

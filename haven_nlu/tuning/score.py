@@ -171,7 +171,7 @@ def second_opinion_without(held_out: Path, training_data: TrainingData) -> Crisi
     training, so that a tuning set is scored by a classifier that never saw it."""
     paths = labelled_set_paths({"labelled_sets": [str(TUNING_DIR)]})
     kept = [path for path in paths if path.resolve() != held_out.resolve()]
-    return CrisisClassifier.fit(crisis_examples(training_data, kept))
+    return CrisisClassifier.fit(*crisis_examples(training_data, kept))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
