@@ -24,7 +24,7 @@ import spacy
 import yaml
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from haven_nlu.language import CHINESE, detect_language
 
@@ -796,7 +796,7 @@ def _laughed_off(doc: Doc, span: Span) -> bool:
     for token in doc[span.end : span.end + 20]:
         if token.lower_ in _LAUGHTER:
             return True
-        if token.text in {".", "!", "?"} or "\n" in token.text:
+        if _ends_sentence(token):
             return False
     return False
 
@@ -989,7 +989,7 @@ def _sentences(doc: Doc) -> List[Tuple[int, int]]:
     """(start, end) of each sentence: text between ".", "!", "?" and line breaks."""
     bounds, start = [], 0
     for token in doc:
-        if token.text in {".", "!", "?", "\n"} or "\n" in token.text:
+        if _ends_sentence(token):
             if token.i > start:
                 bounds.append((start, token.i))
             start = token.i + 1
@@ -1013,7 +1013,7 @@ def _sentence_start(doc: Doc, index: int) -> int:
         starts, current = [], 0
         for token in doc:
             starts.append(current)
-            if token.text in {".", "!", "?", "\n"} or "\n" in token.text:
+            if _ends_sentence(token):
                 current = token.i + 1
         starts.append(current)
         doc.user_data["haven_sentence_starts"] = starts
@@ -1023,9 +1023,14 @@ def _sentence_start(doc: Doc, index: int) -> int:
 def _sentence_end(doc: Doc, index: int) -> int:
     """Where the sentence holding token `index - 1` ends (its full stop or the message end)."""
     for token in doc[index:]:
-        if token.text in {".", "!", "?", "\n"} or "\n" in token.text:
+        if _ends_sentence(token):
             return token.i
     return len(doc)
+
+
+def _ends_sentence(token: Token) -> bool:
+    """A full stop, "!", "?" or a line break: where the detector's sentences end."""
+    return token.text in {".", "!", "?"} or "\n" in token.text
 
 
 def _clause_start(doc: Doc, index: int) -> int:

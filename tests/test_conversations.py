@@ -42,8 +42,10 @@ class RasaRun:
     def finish(self) -> Tuple[int, str, str]:
         """Waits for the run; returns its exit code, stdout and stderr."""
         code = self.process.wait(timeout=900)
-        read = lambda name: (self.out / name).read_text(encoding="utf-8")  # noqa: E731
-        return code, read("stdout.txt"), read("stderr.txt")
+        return code, self._output("stdout.txt"), self._output("stderr.txt")
+
+    def _output(self, name: str) -> str:
+        return (self.out / name).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -55,21 +57,19 @@ def rasa_test_runs(
     the time of one after another."""
     model = str(trained_model)
     runs: Dict[Tuple[str, str], RasaRun] = {}
+
+    def start(kind: str, language: str, *args: str, module: str = "rasa") -> None:
+        out = tmp_path_factory.mktemp(f"{kind}-{language}")
+        process = start_rasa(*args, "--out", str(out), output_dir=out, module=module)
+        runs[kind, language] = RasaRun(process, out)
+
     for language in LANGUAGES:
-        out = tmp_path_factory.mktemp(f"stories-{language}")
-        process = start_rasa(
-            *("--model", model, "--stories", str(TEST_STORIES[language])),
-            *("--out", str(out), "--fail-on-prediction-errors"),
-            output_dir=out,
+        start(
+            *("stories", language, "--model", model, "--stories", str(TEST_STORIES[language])),
+            "--fail-on-prediction-errors",
             module="scripts.rasa_story_test",
         )
-        runs["stories", language] = RasaRun(process, out)
-        out = tmp_path_factory.mktemp(f"holdout-{language}")
-        process = start_rasa(
-            *("test", "nlu", "--model", model, "--nlu", str(HOLDOUT[language]), "--out", str(out)),
-            output_dir=out,
-        )
-        runs["holdout", language] = RasaRun(process, out)
+        start("holdout", language, "test", "nlu", "--model", model, "--nlu", str(HOLDOUT[language]))
     yield runs
     for run in runs.values():
         if run.process.poll() is None:
