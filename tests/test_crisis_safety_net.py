@@ -63,9 +63,10 @@ REGRESSION_SETS = {
 # The set each language's detector was tuned on: the regression set must share no sentence.
 TUNING = PROJECT_ROOT / "haven_nlu" / "tuning"
 DEV_SETS = {
-    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefghij"],
+    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefghijkl"],
     "zh-TW": [
-        TUNING / f"dev_zh{suffix}.yml" for suffix in ("", "_b", "_c", "_d", "_e", "_f", "_g")
+        TUNING / f"dev_zh{suffix}.yml"
+        for suffix in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i")
     ],
 }
 MIN_RECALL = 0.98
