@@ -50,7 +50,8 @@ _RESOLVED_MARKERS = {"clean", "well", "good", "fine", "ok", "okay", "deal", "sto
                      "over", "recover", "proud", "safe", "sort", "handle", "mentor", "thank",
                      "therapy", "report", "excited", "excite", "better", "glad", "grateful",
                      "volunteer", "healthy", "heal", "recovery", "prison", "jail", "fade",
-                     "faded", "brilliantly", "thrive", "thriving"}  # fmt: skip
+                     "faded", "brilliantly", "thrive", "thriving", "great", "amazing",
+                     "awesome"}  # fmt: skip
 # Resolutions only in this form: "deleted", not "told me to delete".
 _RESOLVED_FORMS = {"deleted", "banned", "arrested", "removed", "suspended", "expelled"}
 # After a plain past ("when i was 10", "2 years ago"), telling someone or getting away is enough.
@@ -64,7 +65,7 @@ _TOLD_OR_AWAY = {"told", "tell", "ran", "run", "escape", "escaped", "careful"}
 # "nothing happened", "haven't heard from him since", "i haven't in months": it stopped.
 _IT_STOPPED = re.compile(
     r"\bnothing (?:\w+ )?(?:happened|got shared|got posted|came of it)\b"
-    r"|\b(?:have|has) not (?:heard|seen)\b"
+    r"|\b(?:have|has) not (?:heard|seen) (?:from|him|her|them)\b"
     r"|\b(?:have|has) not(?: \w+){0,3} (?:in|for) (?:\w+ )?"
     r"(?:months|years|weeks|ages|a while|a year)\b"
     r"|\bscars? (?:are|is) (?:\w+ )?(?:white|faded|silver|healed)\b"
@@ -83,7 +84,25 @@ _IT_STOPPED = re.compile(
     r"|\bput (?:it|that|this|all that|everything) behind me\b"
     r"|\b(?:do|does) not (?:feel|think) (?:like )?(?:that|this)(?: way)? any ?more\b"
     r"|\bno longer (?:feel|think) (?:like )?(?:that|this)\b"
+    # "..., not anymore", "the police caught him", "they dealt with it", "he's gone".
+    r"|(?:^|[,;.]\s*|\bbut )not any ?more\b"
+    r"|\b(?:police|cops)(?: \w+){0,2} (?:caught|arrested) (?:him|her|them)\b"
+    r"|\bdealt with (?:it|that|him|her|them)\b|\brestraining order\b|\banger management\b"
+    r"|\b(?:he|she|they) (?:is|are|has|have) (?:gone|moved out|left)\b(?! to| for| out| me)"
+    r"|\b(?:everything|things|it)(?:'s| has| have| is)? been (?:\w+ )?(?:fine|ok|okay|good|great"
+    r"|quiet|better) (?:ever )?since\b"
+    r"|\bwe(?:'re| are| re)? (?:actually |all )?(?:mates|friends|close|fine) now\b"
 )
+# Keeps it current after a sign it stopped ("still here" is surviving, not doing).
+_STILL = re.compile(r"\b(?:still|again)\b(?! (?:here|alive|standing)\b)")
+# A habit replaced by another: "... but now i talk to my dad about it instead".
+_REPLACED = re.compile(
+    r"\bbut now (?:i|we)\b(?:(?!\b(?:still|again|want|wanna|cut|burn|hurt|harm)\b).){0,60}"
+    r"\binstead\b"
+)
+# Healed wounds, not fresh ones: "tips for covering old scars".
+_OLD_WOUNDS = re.compile(r"\b(?:old|faded|healed) (?:scars?|marks?|cuts?)\b")
+_FRESH = {"new", "fresh", "recent", "again", "still", "bleed", "bleeding"}
 # A clean streak before the match: "2 years clean from sh today", "6 months free of it".
 _CLEAN_STREAK = re.compile(
     r"\b(?:\d+|a|an|one|to|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:whole\s+)?"
@@ -103,6 +122,8 @@ _CAUGHT = re.compile(
 _SCHOOL_PAST = re.compile(
     r"(?<!am )(?<!are )\bin (?:high|middle|primary|secondary|elementary|junior) school\b"
 )
+# Before a resolution word, what makes it none: "not ok", "please help", "he says it's fine".
+_NOT_RESOLVING = {"not", "n't", "never", "please", "pls", "need", "say", "tell"}
 # "an older guy" is no past ("when i was older" is not said).
 _NOT_PAST = {"older", "oldest"}
 # Laughter after a danger statement marks a game or a joke ("i'm trapped behind the couch lol").
@@ -130,6 +151,23 @@ _DREAMT = re.compile(
     r"|\bin (?:my|the|a|that) (?:dream|nightmare)\b"
 )
 _AWAKE = re.compile(r"\b(?:but|now|then|woke|wake|real|really|actually)\b")
+# "i'm not sad to the point of harming myself", "not upset enough to hurt myself".
+_DENIED_DEGREE = re.compile(r"\bnot (?:\w+ ){1,3}(?:to the point of|enough to)\s*$")
+# A retraction after the match: "i said i wanted to die but i didn't mean it".
+_RETRACTED = re.compile(
+    r"^\W*(?:\w+\W+){0,4}?but i (?:did not|didn't) (?:really |actually )?mean it\b"
+    r"|\b(?:just|only) (?:an? )?(?:expression|figure of speech)\b"
+)
+# A question put to the child and denied: "my teacher asked if anyone is hurting me. no one is".
+_ASKED_IF = re.compile(r"\b(?:asked|asks|ask|wondered|wanted to know)(?: me| us)? (?:if|whether)\b")
+_DENIED_ANSWER = re.compile(
+    r"\b(?:no one|nobody|no-one) (?:is|was|does|did)\b|\bi (?:am|was|'m) not\b|\bi said no\b"
+)
+# "so hot i could burn my legs": what could happen, as the degree of something else.
+_DEGREE_COULD = re.compile(r"\bso \w+(?: that)? i (?:could|would)\b")
+# Someone else's note or post: "someone on reddit posted a suicide note".
+_POSTERS = {"someone", "somebody", "person", "people", "guy", "girl", "boy", "user", "account"}
+_POSTING = {"post", "share", "write", "upload", "leave", "repost"}
 # "i never said i wanted to end it": what the child denies having said.
 _DENIED_SAYING = re.compile(
     r"(?:\bnever|\bnot|n't) (?:said|say|saying|meant|mean|typed|wrote|texted)(?: that)? i"
@@ -139,19 +177,23 @@ _DENIED_SAYING = re.compile(
 # wanted to die when i tripped lmao"), or made on a trivial condition ("kms if the bus is late").
 # Never an act ("cut", "overdosed"), and never with a warning word in the message.
 _HYPERBOLE_MARKERS = {"lol", "lmao", "lmfao", "haha", "hahaha", "xd", "jk", "😂", "🤣", "💀", "😭",
-                      "🙄", "literally", "lowkey", "bro", "omg", "ugh"}  # fmt: skip
+                      "🙄", "literally", "lowkey", "bro", "omg", "ugh", "aiyo", "aiya", "argh",
+                      "smh"}  # fmt: skip
 _TRIVIAL_CAUSE = re.compile(
     r"\b(?:trip(?:ped|ping)?|fell over|voice crack(?:ed|s|ing)?|wrong (?:group ?chat|chat|group"
     r"|person|number)|songs?|jokes?|puns?|bus|train|wifi|lag(?:ging|gy)?|hoodie|stains?"
     r"|spill(?:ed|t)|xbox|ps5|playstation|console|controller|presentation|autocorrect|typo"
-    r"|haircut|fringe)\b"
+    r"|haircut|fringe|obby|mondays?|traffic|makeup|dig a hole)\b"
 )
 _WISH_WORDS = {"die", "dead", "kill", "end", "throw", "jump", "strangle", "murder"}
 _ACT_WORDS = {"cut", "burn", "harm", "overdose", "scratch", "starve", "hang", "pill", "bleed",
               "blood", "hit", "touch", "rape"}  # fmt: skip
 _CALL_WORDS = {"call", "calling", "called", "chat", "chatting"}
 _REPORTING_WORDS = {"say", "says", "said", "go", "goes", "sing", "sings", "sang", "where", "about",
-                    "call", "called", "title", "titled", "line", "quote", "when"}  # fmt: skip
+                    "call", "called", "title", "titled", "line", "quote", "when", "write",
+                    "writes", "wrote"}  # fmt: skip
+_SAYING = {"say", "write", "sing"}
+_GAME_WORDS = {"game", "games"}
 _FIRST_PERSON = {"i", "me", "my", "myself", "mine", "im"}
 _GENERIC_SUBJECTS = {"someone", "somebody", "anyone", "person", "people", "you", "kid", "child",
                      "teen", "student", "minor", "friend", "they", "he", "she"}  # fmt: skip
@@ -197,12 +239,14 @@ _COMMON = {"i", "me", "my", "be", "to", "a", "the", "and", "not", "do", "you", "
 _ADVICE = re.compile(
     r"\b(?:what|how|where)\s+(?:do|should|can|could|would|to)\b|\bshould\s+(?:i|we)\b"
     r"|\bwhat\s+(?:now|next|else)\b"
+    r"|\bwho\s+(?:can|should|do|could)\s+(?:i|we)\s+(?:tell|talk|call|report)\b"
     r"|\b(?:can|could|should|will|does|did)\s+(?:she|he|they)\b"
     r"|\bis\s+(?:it|that|this)\s+(?:a\s+)?(?:bad|normal|serious|ok|slang|joke|trend|meme)\b"
 )
 _THIRD_PARTY = {"friend", "cousin", "sister", "brother", "mate", "classmate", "kid", "girl", "boy",
                 "someone", "somebody", "person", "son", "daughter", "child", "he", "she",
-                "they", "student", "bestie", "bff", "niece", "nephew", "teen"}  # fmt: skip
+                "they", "student", "bestie", "bff", "niece", "nephew", "teen", "guy",
+                "streamer"}  # fmt: skip
 # Hearsay about someone else: "heard a rumour that a boy in year 11 got blackmailed".
 # A suspicion about someone named is hearsay too: "i think my friend is cutting again" (not "i
 # think someone is in the house").
@@ -454,6 +498,14 @@ class CrisisDetector:
             return True
         if _DENIED_SAYING.search(doc[sentence_start : span.start].text):
             return True
+        if _DENIED_DEGREE.search(doc[sentence_start : span.start].text):
+            return True
+        if _RETRACTED.search(doc[span.end : span.end + 12].text):
+            return True
+        if _ASKED_IF.search(doc[sentence_start : span.end].text) and _DENIED_ANSWER.search(
+            doc[span.end : span.end + 15].text
+        ):
+            return True
         first = max(sentence_start, span.start - _NEGATION_WINDOW)
         last = span.start if self._self_negating[key] else span.end
         for index in range(first, last):
@@ -463,8 +515,13 @@ class CrisisDetector:
                 previous = doc[index - 1] if index > 0 else None
                 if previous is not None and (
                     (previous.lower_ in {"so", "that"} and doc[index].lower_ in {"no", "nobody"})
-                    or (previous.lemma_ == "say" and doc[index].lower_ == "no")
+                    or (previous.lemma_ in {"say", "with"} and doc[index].lower_ == "no")
                 ):
+                    continue
+                # "if i don't send a pic he'll ...": a threat's condition, not a denial (but "even
+                # if i'm not gonna hurt myself" denies the match right after it).
+                condition = "if" in {t.lower_ for t in doc[max(sentence_start, index - 3) : index]}
+                if condition and span.start - index > 3:
                     continue
                 following = index + 1
                 # "i don't know if i want to die" is not a denial; "i never thought about
@@ -504,8 +561,22 @@ class CrisisDetector:
         ]
         if _FICTIONAL & set(before) and not _FIRST_PERSON & {t.lower_ for t in span}:
             return True
-        return bool(media_at) and any(
-            word in _REPORTING_WORDS for word in before[media_at[0] + 1 :]
+        # "the girl writes 'goodbye forever'": the match may open with the reporting word.
+        opener = [span[0].lower_] if span[0].lemma_ in _SAYING else []
+        # "a man in a game said he'd give me robux": someone met in a game, talking to the child.
+        played = media_at and before[media_at[0]] in _GAME_WORDS | _GAMES
+        to_me = _FIRST_PERSON & set(before[media_at[0] + 1 :] if media_at else ())
+        to_me |= _FIRST_PERSON & {t.lower_ for t in span}
+        if played and to_me:
+            media_at = []
+        if media_at and any(
+            word in _REPORTING_WORDS for word in before[media_at[0] + 1 :] + opener
+        ):
+            return True
+        # "that horror movie had a guy with a knife": what a story shows.
+        return any(
+            word in _FICTION - _GAME_WORDS and before[i + 1 : i + 2] in (["had"], ["has"])
+            for i, word in enumerate(before)
         )
 
     def detect(self, text: str) -> Optional[CrisisFinding]:
@@ -656,6 +727,10 @@ class CrisisDetector:
             return "laughter"
         if self._trivial_hyperbole(doc, span):
             return "hyperbole"
+        if _DEGREE_COULD.search(doc[_clause_start(doc, span.start) : span.end].text):
+            return "hyperbole"
+        if category == "self_harm" and _posted_by_someone_else(doc, span):
+            return "someone_else"
         return None
 
     def _trivial_hyperbole(self, doc: Doc, span: Span) -> bool:
@@ -673,9 +748,14 @@ class CrisisDetector:
         if {"me", "us"} & {token.lower_ for token in after}:
             return False
         sentence = doc[start:end]
-        if not _TRIVIAL_CAUSE.search(sentence.text):
+        # The punchline may follow: "i literally want to die. like dig a hole and bury me."
+        if not _TRIVIAL_CAUSE.search(doc[start : _sentence_end(doc, end + 1)].text):
             return False
         if _HYPERBOLE_MARKERS & {token.lower_ for token in sentence}:
+            return True
+        # "this wifi is so slow i wanna die": the wish as the degree of a trivial annoyance.
+        degree = "so" in {token.lower_ for token in doc[max(start, span.start - 3) : span.start]}
+        if degree and _TRIVIAL_CAUSE.search(doc[start : span.start].text):
             return True
         conditional = {"if", "when"} & {token.lower_ for token in after[:2]}
         return bool(conditional) and bool(_TRIVIAL_CAUSE.search(after[:8].text))
@@ -714,6 +794,18 @@ def _survived(doc: Doc, index: int) -> bool:
     return index + 1 < len(doc) and doc[index + 1].lower_ in {"here", "alive", "standing"}
 
 
+def _still_feeling(doc: Doc, index: int) -> bool:
+    """ "therapy really helped, still get sad sometimes": low moods that stay are no relapse."""
+    following = {token.lemma_ for token in doc[index + 1 : index + 3]}
+    return bool(following & {"get", "sad", "down", "low"})
+
+
+def _still_after(text: str) -> bool:
+    """ "now i'm 14 and i understand, and it still happens": "still" or "again" later in the
+    sentence of an end of it, so it has not stopped after all."""
+    return bool(_STILL.search(re.split(r"[.!?\n]", text, maxsplit=1)[0]))
+
+
 def _got_help(after: Span, index: int) -> bool:
     """ "i got help", not "i need to get help" nor "i got help but i still can't sleep"."""
     if index == 0 or after[index - 1].lower_ not in {"got", "gotten"}:
@@ -728,8 +820,13 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
     sentence_start = _clause_start(doc, span.start)
     window = [t for t in doc[sentence_start : span.end + 6] if t.lower_ not in _NOT_PAST]
     story = {token.lemma_ for token in window} | {token.lower_ for token in window}
+    # "... when i was 8 and he still comes over": "still" anywhere later in the sentence.
+    end = max(span.end + 6, min(_sentence_end(doc, span.end), span.end + 25))
     if {"again", "start", "relapse", "relapsed"} & story or any(
-        token.lower_ == "still" and not _survived(doc, token.i) for token in window
+        token.lower_ == "still"
+        and not _survived(doc, token.i)
+        and (token.i < span.end + 6 or not _still_feeling(doc, token.i))
+        for token in doc[sentence_start:end]
     ):
         return False
     relative = {t.lower_ for t in doc[max(sentence_start, span.start - 3) : span.end]}
@@ -737,12 +834,18 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
         return True
     if _CLEAN_STREAK.search(doc[sentence_start : span.end + 2].text):
         return True
+    sentence = doc[sentence_start : _sentence_end(doc, span.end)]
+    if _OLD_WOUNDS.search(span.text) and not _FRESH & {t.lemma_ for t in sentence}:
+        return True
+    if _REPLACED.search(doc[span.end : span.end + 25].text):
+        return True
     wide = {token.lemma_ for token in doc[sentence_start : span.end + 25]}
     strong = bool(_STRONG_PAST.search(doc[sentence_start : span.end + 12].text))
     school = bool(_SCHOOL_PAST.search(doc[sentence_start : span.end + 12].text))
-    if _IT_STOPPED.search(doc[span.end : span.end + 20].text) and (
-        _PAST_MARKERS & wide or strong or school
-    ):
+    stopped = _IT_STOPPED.search(doc[span.end : span.end + 25].text)
+    if stopped and _still_after(doc[span.end : span.end + 40].text[stopped.end() :]):
+        stopped = None
+    if stopped and (_PAST_MARKERS & wide or strong or school):
         return True
     if not _PAST_MARKERS & story and not strong:
         return False
@@ -760,7 +863,8 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
         ):
             previous = {t.lemma_ for t in after[max(0, index - 2) : index]}
             # "he says it's fine" is what he says, not a resolution.
-            if not previous & {"not", "n't", "never", "please", "pls", "need", "say", "tell"}:
+            wished = word == "good" and "want" in previous  # "if i want good grades"
+            if not wished and not previous & _NOT_RESOLVING:
                 return True
     return False
 
@@ -870,13 +974,33 @@ def _about_someone_else(doc: Doc, span: Span) -> bool:
         after.add(token.lemma_)
     if opener.lower_ == "unless" and "i" in {token.lower_ for token in span}:
         return False  # "they'll send it to my friends unless i pay": the child must pay
-    if (_FIRST_PERSON_WORDS & set(between)) and not reported:
+    # "they said they'll ruin my life": a pronoun's words about the child are a threat to it.
+    # ("a kid in my class said i should kill myself" stays a report of bullying.)
+    pronoun = bool(third) and before[third[0]] in {"he", "she", "they"}
+    if (_FIRST_PERSON_WORDS & set(between)) and (not reported or (pronoun and "my" in between)):
+        return False
+    # "he says he'll share it with my school", "... our special friendship": the child's own
+    # (not "a kid said he wants to kms", where "myself" is his).
+    possessor = {before[-1]} & {"my", "our"} if before else set()
+    if {"i", "my", "me", "our"} & (_own_words(span) | possessor):
         return False
     if _child_is_the_object(doc[start : span.end]):
         return False  # "she recorded me and says she'll send it to my followers"
     if not reported and (_FIRST_PERSON_WORDS & (_own_words(span) | after)):
         return False
     return True
+
+
+def _posted_by_someone_else(doc: Doc, span: Span) -> bool:
+    """ "someone on reddit posted a suicide note": a stranger posts or writes the match, and no
+    one in its clause is the writer (not "my daughter posted a goodbye")."""
+    start = _clause_start(doc, span.start)
+    before = [token.lemma_ for token in doc[start : span.start]]
+    poster = next((i for i, lemma in enumerate(before) if lemma in _POSTERS), None)
+    if poster is None or not _POSTING & set(before[poster + 1 :]):
+        return False
+    clause = doc[start : min(span.end + 3, _sentence_end(doc, span.end))]
+    return not _FIRST_PERSON_WORDS & {token.lower_ for token in clause}
 
 
 def _someone_elses_images(doc: Doc, span: Span) -> bool:
@@ -893,8 +1017,11 @@ def _someone_elses_images(doc: Doc, span: Span) -> bool:
         if _own_child(doc, token.i):
             return False
         # Named, not "her": "my 9 year old told me her grandad ..." is the writer's own child.
+        # "sent nudes to someone": the one they went to is not whose they are.
+        recipient = token.i > 0 and doc[token.i - 1].lower_ == "to"
         if token.lemma_ in _THIRD_PARTY and token.lower_ not in {"he", "she", "they"}:
-            return True
+            if not recipient:
+                return True
     return False
 
 
@@ -902,7 +1029,8 @@ def _someone_elses_images(doc: Doc, span: Span) -> bool:
 _NOT_MINE = {"school", "class", "classmate", "friend", "sister", "brother", "cousin", "year",
              "grade", "team", "street", "town", "area", "ex", "mate", "bestie", "bff", "niece",
              "nephew", "sisters", "brothers", "classmates", "friends"}  # fmt: skip
-_OWN_CHILD = {"son", "daughter", "child", "kid", "boy", "girl", "teen", "teenager"}
+_OWN_CHILD = {"son", "daughter", "child", "kid", "boy", "girl", "teen", "teenager", "grandson",
+              "granddaughter", "stepson", "stepdaughter", "ward"}  # fmt: skip
 
 
 def _own_words(span: Span) -> set:
@@ -923,7 +1051,7 @@ def _own_child(doc: Doc, index: int) -> bool:
     if doc[index].lemma_ not in _OWN_CHILD:
         return False
     for token in reversed(doc[max(0, index - 4) : index]):
-        if token.lower_ == "my":
+        if token.lower_ in {"my", "our"}:
             return True
         if not (token.like_num or token.lower_ in {"year", "old", "little", "eldest", "youngest"}):
             return False
@@ -936,9 +1064,9 @@ def _parent_reporting(
     """A parent telling of their own child's crisis now ("my 14 year old son texted me he is
     going to kill himself, what do i do"): the only third person is the child (or he, she,
     they), no "if", and the match is not in the first person (a quoted "kms")."""
-    if not _own_child(doc, third_at) and not any(
-        _own_child(doc, start + i) for i in range(len(tokens))
-    ):
+    # "my daughter, 16, asked me to write. she has been ...": the child named earlier.
+    named = any(t.lemma_ in _OWN_CHILD and _own_child(doc, t.i) for t in doc[: span.start])
+    if not _own_child(doc, third_at) and not named:
         return False
     if {"if", "when"} & {token.lower_ for token in tokens}:
         return False
@@ -1021,11 +1149,17 @@ def _sentence_start(doc: Doc, index: int) -> int:
 
 
 def _sentence_end(doc: Doc, index: int) -> int:
-    """Where the sentence holding token `index - 1` ends (its full stop or the message end)."""
-    for token in doc[index:]:
-        if _ends_sentence(token):
-            return token.i
-    return len(doc)
+    """Where the sentence holding token `index - 1` ends (its full stop or the message end),
+    worked out once per message: a long message asks many times."""
+    ends = doc.user_data.get("haven_sentence_ends")
+    if ends is None:
+        ends, current = [len(doc)] * (len(doc) + 1), len(doc)
+        for token in reversed(doc):
+            if _ends_sentence(token):
+                current = token.i
+            ends[token.i] = current
+        doc.user_data["haven_sentence_ends"] = ends
+    return ends[min(max(index, 0), len(doc))]
 
 
 def _ends_sentence(token: Token) -> bool:

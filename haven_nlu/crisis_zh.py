@@ -39,8 +39,14 @@ A match is then discarded when the message reads it as no crisis of the writer's
   Everyday intensifiers (笑死, 累死了, 熱死, 餓死, 被作業逼死) match no crisis phrase at all
   and are recorded as the non-crisis reading;
 * trivial: a hyperbole-prone self-harm or danger phrase beside an everyday cause (想死喔這題好難,
-  期末考週 誰來救救我), when the message holds no pain, violence or other crisis word;
+  期末考週 誰來救救我), when the message holds no pain, violence or other crisis word; or an
+  everyday thing as the subject of a danger phrase (考試要殺了我);
 * someone else's pictures: a sextortion match naming a third person's (有人po別人的私密照).
+
+Since 2026-12-03: 自己 after a third person is that person (某網紅說自己小時候被性侵); a past
+story may be framed by today (今天翻到國一的日記 那時候…) or marked by 過 after the match
+(被勒索過 … 事情已經結束了); only the match's last clause is read for a negation inside it, and
+有沒有/是不是 negate nothing.
 
 A media match also holds when a level or an episode of it is named after the match (玩恐怖遊戲
 被關在地下室那關), and a resolution may start at 今年 or 如今 as well as 現在.
@@ -81,16 +87,32 @@ _PASSIVE = ("被", "遭")
 _QUOTED = re.compile(r"「[^」]*」|『[^』]*』|“[^”]*”|\"[^\"]*\"|‘[^’]*’|《[^》]*》")
 # "X到想死", "X到我都想自殺", "爛到可以直接去跳海": a degree complement before the match.
 # 2026-12-02e: "好吃到我可以為它去死".
+# Not after a verb of perception or motion ("看到美工刀又忍不住了"), but 好看到, 好聽到 are.
 _DEGREE = re.compile(
+    r"(?<![^好很太超]看)(?<!^看)(?<![^好很太超]聽)(?<!^聽)(?<![想遇收找拿等走做來回碰])"
     r"到我?(?:都|快|真的)?(?:想要|好想|想|要)?(?:可以)?(?:直接)?"
     r"(?:為了?(?:它|牠|你|妳|他|她|這個?))?(?:去)?(?:原地)?$"
 )
+# "被勒索過": 過 after a match tells of the past, but not "過來", "過去", "過後".
+_NOT_EXPERIENCE = ("過來", "過去", "過後")
+# "有沒有", "是不是": a question, not a negation, inside a match.
+_QUESTION = re.compile(r"(.)[不沒]\1")
+_CLAUSE_SPLIT = f"[{re.escape(CLAUSE_ENDS)}]"
+# "跟網友裸聊被錄下來": the one the writer was with is no subject.
+_WITH_OTHER = re.compile(r"(?<![他她們人])(?:跟|和|與)(?:網友|朋友|同學|男友|女友|他|她)")
+_WE = re.compile("我們")
+# "留言說", "po文寫": a report of what someone said, right before a match.
+_SPEECH_BEFORE = re.compile(r"(?:說|講|留言|寫|貼文|po文|發文)$")
+# Words between an everyday subject and a danger phrase: "考試要殺了我".
+_SUBJECT_FILLERS = "要會快真的都就一定是"
 _LOOK_BACK = 15  # characters searched for the subject before a match
 _PASSIVE_LOOK_BACK = 8  # characters searched for the 被 of a victim's form ("被網友拿照片勒索")
 _MEDIA_LOOK_BACK = 20
 _NEGATION_LOOK_BACK = 8
 _AFTER = 15  # characters read after a match for a denial or laughter
 _RESOLUTION_AFTER = 30
+# A resolution told at length ("…後來導師發現了 幫我轉介輔導室") may come further on.
+_RESOLUTION_FAR = 60
 
 
 @dataclass(frozen=True)
@@ -167,6 +189,10 @@ class ChineseCrisisDetector:
         others = "|".join(map(re.escape, sorted(self._context["third_party"], key=len)[::-1]))
         self._said = re.compile(
             f"({others})(?:常常|一直|都|也|又|老是|總是)?(?:說|講)(?:好想|想要|想|要)?$"
+        )
+        # "某網紅說自己…", "自殘的人為什麼要傷害自己": 自己 after a third person is that person.
+        self._their_self = re.compile(
+            f"((?:{others}|的人)[^我{re.escape(CLAUSE_ENDS)}]{{0,6}}?)自己"
         )
         # "看到一句話 …": a line quoted, then what it says.
         says = "|".join(map(re.escape, self._context.get("says") or ())) or "(?!)"
@@ -372,7 +398,12 @@ class ChineseCrisisDetector:
             ),
             (
                 "pet",
-                lambda: phrase.category == "self_harm" and bool(self._pet.search(message.text)),
+                lambda: (
+                    phrase.category == "self_harm"
+                    and bool(self._pet.search(message.text))
+                    # "說是貓抓的 但我們家根本沒有貓": the excuse refuted.
+                    and not _has(message.text, self._context.get("no_pet") or ())
+                ),
             ),
             ("pretend", lambda: any(before.endswith(w) for w in self._words("pretend"))),
             ("negated", lambda: self._negated(message, start, end, phrase)),
@@ -385,6 +416,13 @@ class ChineseCrisisDetector:
                     phrase.hyperbole_prone
                     and phrase.category in ("self_harm", "danger")
                     and self._trivial(message, start, end)
+                ),
+            ),
+            (
+                "trivial_subject",
+                lambda: (
+                    phrase.category in ("self_harm", "danger")
+                    and self._trivial_subject(message, start)
                 ),
             ),
             (
@@ -401,7 +439,12 @@ class ChineseCrisisDetector:
         return self._context[name]
 
     def _first_person(self, text: str) -> bool:
-        return bool(self._first.search(text))
+        return bool(self._first.search(self._others_self(text)))
+
+    def _others_self(self, text: str) -> str:
+        """The text with 自己 masked where it points back to a third person ("某網紅說自己小時候…"),
+        so it does not name the writer."""
+        return self._their_self.sub(lambda m: m.group(1) + "＿＿", text) if "自己" in text else text
 
     def _in_clause_before(self, message: _Text, start: int, name: str) -> bool:
         clause_start, _ = message.clause(start, start)
@@ -439,7 +482,13 @@ class ChineseCrisisDetector:
         clause = message.text[clause_start:clause_end]
         sentence_start, sentence_end = message.sentence(start, end)
         lesson = _has(message.text[sentence_start:sentence_end], self._context.get("lesson") or ())
-        return (lesson or _has(clause, self._words("topic"))) and not self._first_person(clause)
+        # "在網路上查最不痛的自殺方法": looking up a method is the writer's own act.
+        searching = _has(clause, self._context.get("searching") or ())
+        return (
+            (lesson or _has(clause, self._words("topic")))
+            and not searching
+            and not self._first_person(clause)
+        )
 
     def _hypothetical(self, message: _Text, start: int, end: int) -> bool:
         """ "如果有人被家暴…", "如果被摸不舒服…": a condition about anyone, no first person."""
@@ -506,7 +555,18 @@ class ChineseCrisisDetector:
         # "學生跟我說被家暴": the writer as the one told is not the one it happens to.
         for word in self._context.get("told_me") or ():
             before = before.replace(word, "＿" * len(word))
-        writer = max((match.end() for match in self._first.finditer(before)), default=-1)
+        if category == "self_harm" and _SPEECH_BEFORE.search(before):
+            # "有陌生人在我的貼文下面留言說想死": the writer only owns where it was said.
+            before = before.replace("我的", "＿＿")
+        before = self._others_self(_WITH_OTHER.sub(lambda m: "＿" * len(m.group()), before))
+        # "有人拿刀 我們全班被關在教室裡": 我們 holds the writer when it is the victim.
+        writer = max(
+            (
+                match.end()
+                for match in itertools.chain(self._first.finditer(before), _WE.finditer(before))
+            ),
+            default=-1,
+        )
         other = max(
             ((before.rfind(word) + len(word), word) for word in self._words("third_party")
              if word in before),
@@ -537,7 +597,8 @@ class ChineseCrisisDetector:
 
     def _negated(self, message: _Text, start: int, end: int, phrase: _Phrase) -> bool:
         text = message.text
-        inside = text[start:end]
+        # Only the match's last clause: "不想回家了 想直接走進去" negates the going home.
+        inside = _QUESTION.sub("", re.split(_CLAUSE_SPLIT, text[start:end])[-1])
         for word in self._not_negations:
             inside = inside.replace(word, "")
         if not phrase.self_negating and _has(inside, _NEGATION_CHARS):
@@ -548,6 +609,8 @@ class ChineseCrisisDetector:
             at = window.rfind(negator)
             if at > 0 and window[at - 1] == window[at + 1 : at + 2]:
                 continue  # a question, not a negation: "有沒有什麼方法…", "是不是"
+            if at > 0 and "趁" in window[:at]:
+                continue  # a circumstance, not a negation: "趁家裡沒人對我…"
             if at >= 0 and set(window[at + len(negator) :]) <= self._fillers:
                 return True
         _, sentence_end = message.sentence(end, end)
@@ -562,19 +625,34 @@ class ChineseCrisisDetector:
         text = message.text
         sentence_start, _ = message.sentence(start, end)
         # In the match too ("我媽以前會打我" is matched from 媽), or right after it
-        # ("被打的那段日子").
+        # ("被打的那段日子", "被勒索過 …").
         after_match = text[end : end + 8]
-        if not _has(text[sentence_start:end], self._words("past")) and not any(
-            after_match.startswith(w) for w in self._context.get("past_after") or ()
+        markers = [text.rfind(w, sentence_start, end) for w in self._words("past")]
+        marker = max(markers, default=-1)
+        if marker < 0 and not (
+            any(after_match.startswith(w) for w in self._context.get("past_after") or ())
+            or (after_match.startswith("過") and not after_match.startswith(_NOT_EXPERIENCE))
         ):
             return False
-        story, told = text[sentence_start : end + _RESOLUTION_AFTER], text[sentence_start:end]
+        # The present frame before the story ("今天翻到國一的日記 那時候很想死") is not the
+        # story; nor is 一直 in the clause the past marker opens ("之前有網友一直叫我…").
+        story_start = marker if marker >= 0 else sentence_start
+        story, told = text[story_start : end + _RESOLUTION_AFTER], text[sentence_start:end]
+        if marker >= 0:
+            _, marker_clause_end = message.clause(marker, marker)
+            told = told[: marker - sentence_start] + text[min(marker_clause_end, end) : end]
         for word in self._context.get("not_current") or ():
             # "現在還會跟我道歉" is the resolution, "之前一直被跟蹤" the past.
             story, told = story.replace(word, ""), told.replace(word, "")
-        if _has(story, self._words("current")) or _has(told, self._words("current_before")):
+        # Before the marker, a day only frames the telling ("今天翻到…"); 又 there still counts.
+        frame = text[sentence_start:story_start]
+        for word in self._context.get("telling_days") or ():
+            frame = frame.replace(word, "")
+        if _has(story + " " + frame, self._words("current")) or _has(
+            told, self._words("current_before")
+        ):
             return False  # "一直" after the match is the help: "後來輔導老師一直陪我"
-        after = text[end : end + _RESOLUTION_AFTER]
+        after = text[end : end + _RESOLUTION_FAR]
         nows = [after.find(w) for w in self._context.get("now") or ("現在",) if w in after]
         return _has(after, self._words("resolved")) or any(
             _has(after[now : now + 10], self._words("resolved_now")) for now in nows
@@ -605,6 +683,12 @@ class ChineseCrisisDetector:
             and not _has(text, self._words("pain"))
             and not _has(plain, self._words("not_trivial"))
         )
+
+    def _trivial_subject(self, message: _Text, start: int) -> bool:
+        """ "考試要殺了我", "數學會害死我": an everyday thing, not a person, is the subject."""
+        clause_start, _ = message.clause(start, start)
+        subject = message.text[clause_start:start].rstrip(_SUBJECT_FILLERS + " ")
+        return any(subject.endswith(w) for w in self._words("trivial"))
 
     def _degree(self, message: _Text, start: int) -> bool:
         """ "難到想死", "作業多到想死": X到 before the match, X no pain."""

@@ -13,6 +13,7 @@ from haven_nlu.crisis_classifier import (
     LABELLED_SET_WEIGHT,
     CrisisClassifier,
     labelled_set_examples,
+    log_count_ratio,
     sets_digest,
 )
 from haven_nlu.crisis_classifier_component import (
@@ -88,6 +89,18 @@ def test_weights_change_what_it_learns(small_classifier: CrisisClassifier) -> No
     heavier = CrisisClassifier.fit(examples, [10.0 if label else 1.0 for _, label in examples])
     text = ["my dog died and i am sad"]
     assert heavier.probabilities(text)[0] > small_classifier.probabilities(text)[0]
+
+
+def test_the_ratio_favours_what_crises_contain_and_tempers_the_rest() -> None:
+    from scipy import sparse
+
+    # Columns: only in crises, only elsewhere, in both alike.
+    features = sparse.csr_matrix(
+        [[1.0, 0.0, 1.0], [1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [0.0, 1.0, 1.0]]
+    )
+    crisis_only, elsewhere_only, both = log_count_ratio(features, [1, 1, 0, 0])
+    assert crisis_only > 0 > elsewhere_only
+    assert both == pytest.approx(0.0)
 
 
 def test_training_is_deterministic(small_classifier: CrisisClassifier) -> None:

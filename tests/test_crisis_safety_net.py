@@ -10,15 +10,19 @@ sentences, so the sets stay blind. The blind sets before them, measured many tim
 only), are now tuning data (``haven_nlu/tuning/dev_i.yml``, ``dev_zh_f.yml``), as the ones before
 those had become ``dev_d.yml`` and ``dev_zh_b.yml``.
 
-Measured on these blind sets (2026-12-02, fifth session): first with the commit before (dc432c1),
-then with the crisis classifier weighting its labelled sets three times and trained on four
-more, and the patterns also tuned on those four (haven_nlu/tuning/README.md):
+Measured on these blind sets (counts only): with the commit before the fifth session's work
+(dc432c1), at the end of it (b920028), and on 2026-12-03 (sixth session) after four more
+tuning sets written blind, the crisis classifier averaging a second, ratio-scaled regression,
+and the patterns tuned on the four sets (haven_nlu/tuning/README.md):
 
-                       dc432c1                   now
-    English detector   recall 0.655  FA 0.085    recall 0.659  FA 0.076
-    English pipeline   recall 0.939  FA 0.119    recall 0.952  FA 0.102
-    Chinese detector   recall 0.621  FA 0.086    recall 0.639  FA 0.086
-    Chinese pipeline   recall 0.925  FA 0.133    recall 0.934  FA 0.129
+                       dc432c1            b920028            now
+    English detector   0.655 / FA 0.085   0.659 / FA 0.076   0.686 / FA 0.068
+    English pipeline   0.939 / FA 0.119   0.952 / FA 0.102   0.961 / FA 0.097
+    Chinese detector   0.621 / FA 0.086   0.639 / FA 0.086   0.678 / FA 0.073
+    Chinese pipeline   0.925 / FA 0.133   0.934 / FA 0.129   0.956 / FA 0.103
+
+(recall / false alarms). The four new tuning sets, scored once with b920028 before any use,
+agreed: whole pipeline 0.925 / 0.061 (English) and 0.914 / 0.075 (Chinese).
 
 (Retraining the intent classifier has moved the pipeline figures by up to 0.03 before; the
 detector and the crisis classifier are deterministic.) The previous blind sets had shown
@@ -26,7 +30,7 @@ detector and the crisis classifier are deterministic.) The previous blind sets h
 harder than a set whose figures had guided several sessions' choices, even unread.
 
 The blind sets are much harder than the tuning sets (where the detector alone reaches recall
-0.72 to 1.00 with false alarms of 0 to 0.012): tuning the patterns on a fresh set moves its own
+0.62 to 1.00 with false alarms of 0 to 0.008): tuning the patterns on a fresh set moves its own
 detector recall by 8 to 33 points but the blind recall by 1 to 4. The crisis classifier,
 which learns from all the tuning sets at once, is what moves the pipeline; each fresh tuning set
 is first scored once as a further independent measurement (haven_nlu/tuning/README.md). It is
@@ -73,8 +77,8 @@ MIN_RECALL = 0.98
 MAX_FALSE_ALARMS = 0.03
 # What the current detector and pipeline reach on the regression set, less a margin for the
 # run-to-run variation of training: they may only get better.
-DETECTOR_FLOORS = {"en": (0.65, 0.085), "zh-TW": (0.63, 0.095)}
-PIPELINE_FLOORS = {"en": (0.92, 0.13), "zh-TW": (0.90, 0.16)}
+DETECTOR_FLOORS = {"en": (0.675, 0.08), "zh-TW": (0.665, 0.085)}
+PIPELINE_FLOORS = {"en": (0.93, 0.13), "zh-TW": (0.92, 0.135)}
 BAR_NOT_MET = pytest.mark.xfail(
     strict=True, reason="the 98 % recall / 3 % false-alarm bar is not met yet (see module doc)"
 )
@@ -240,9 +244,23 @@ def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
         # Someone else's wounds in a post to report, and an ordinary dose question.
         "how do i report a post that shows someones fresh cuts with no warning on it",
         "how many pills should i take for a headache",
+        # A bullying report, a denial after "even if", a low mood that stayed after recovery.
+        "a kid in my class said i should kill myself in the group chat, how do i make it stop",
+        "is it ok to text a crisis line even if im not gonna hurt myself, i just need to talk",
+        "i had suicidal thoughts when i was younger but therapy helped, still get sad sometimes",
     ],
 )
 def test_reported_and_resolved_crises_do_not_fire(text: str) -> None:
+    assert default_detector().detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["got nowhere to sleep", "sleeping in the park rn", "i got kicked out, im at the bus station"],
+)
+def test_a_night_with_nowhere_to_stay_is_left_to_the_shelter_answer(text: str) -> None:
+    # The shelter reply is urgent too (the emergency number, and never go with anyone who offers
+    # a place), and gives the places to stay: the training data's shelter requests say so.
     assert default_detector().detect(text) is None
 
 
