@@ -588,9 +588,9 @@ class CrisisDetector:
         crisis phrase that was negated, quoted, reported or laughed off, or a known non-crisis
         reading ("this game is killing me", "what is self harm"). A message with Chinese in it
         is read by both detectors and the more urgent finding wins."""
-        english = self._assess_english(text)
         if detect_language(text) != CHINESE:
-            return english
+            return self._assess_english(text)
+        english = self._assess_english(self.chinese.without_framed_english(text))
         chinese = self.chinese.assess(text)
         findings = [found for found in (english, chinese) if found.finding]
         if findings:

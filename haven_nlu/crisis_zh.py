@@ -98,6 +98,8 @@ _NOT_EXPERIENCE = ("過來", "過去", "過後")
 # "有沒有", "是不是": a question, not a negation, inside a match.
 _QUESTION = re.compile(r"(.)[不沒]\1")
 _CLAUSE_SPLIT = f"[{re.escape(CLAUSE_ENDS)}]"
+# A stretch of English words in a Chinese message ("那首英文歌一直唱 I wanna die").
+_ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’ ,.!?-]*")
 # "跟網友裸聊被錄下來": the one the writer was with is no subject.
 _WITH_OTHER = re.compile(r"(?<![他她們人])(?:跟|和|與)(?:網友|朋友|同學|男友|女友|他|她)")
 _WE = re.compile("我們")
@@ -354,6 +356,16 @@ class ChineseCrisisDetector:
         key, start, end = reading
         rest = text[:start] + " " + text[end:]
         return None if _has(rest, self._unless) else key
+
+    def without_framed_english(self, text: str) -> str:
+        """``text`` with each stretch of English blanked that the Chinese before it presents as
+        a song, a film, a game line or a lesson ("英文課本有一句 Help me! Someone is following
+        me"): the English detector then reads only English that is the writer's own."""
+        message = _Text.of(text)
+        framed = [m.span() for m in _ENGLISH_RUN.finditer(text) if self._media(message, *m.span())]
+        for start, end in framed:
+            text = text[:start] + " " * (end - start) + text[end:]
+        return text
 
     def detect(self, text: str) -> Optional[CrisisFinding]:
         """The most urgent crisis finding in the message, or None."""

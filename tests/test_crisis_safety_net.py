@@ -453,6 +453,9 @@ def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
         "他在限動寫「好想死」結果只是在說考試",
         "這首歌的歌詞一直唱說我想死去",
         "電影演到他被綁架關在地下室",
+        # An English line the Chinese presents as a song's or a textbook's.
+        "這首英文歌副歌一直唱 I want to die 好洗腦",
+        "課本裡有一句 someone is following me 要怎麼翻譯",
         # Past and resolved, and everyday words that look alike.
         "我之前會割手 已經戒掉兩年了",
         "外送到了 在門外",
