@@ -93,8 +93,10 @@ _IT_STOPPED = re.compile(
     r"|quiet|better) (?:ever )?since\b"
     r"|\bwe(?:'re| are| re)? (?:actually |all )?(?:mates|friends|close|fine) now\b"
 )
-# Keeps it current after a sign it stopped ("still here" is surviving, not doing).
-_STILL = re.compile(r"\b(?:still|again)\b(?! (?:here|alive|standing)\b)")
+# "still here", "still alive": surviving, not doing it still.
+_SURVIVING = ("here", "alive", "standing")
+# Keeps it current after a sign it stopped.
+_STILL = re.compile(rf"\b(?:still|again)\b(?! (?:{'|'.join(_SURVIVING)})\b)")
 # A habit replaced by another: "... but now i talk to my dad about it instead".
 _REPLACED = re.compile(
     r"\bbut now (?:i|we)\b(?:(?!\b(?:still|again|want|wanna|cut|burn|hurt|harm)\b).){0,60}"
@@ -791,7 +793,7 @@ def _number_alternation(words: Sequence[str], lemma: Any) -> str:
 
 def _survived(doc: Doc, index: int) -> bool:
     """ "still here", "still alive": surviving, not still doing it."""
-    return index + 1 < len(doc) and doc[index + 1].lower_ in {"here", "alive", "standing"}
+    return index + 1 < len(doc) and doc[index + 1].lower_ in _SURVIVING
 
 
 def _still_feeling(doc: Doc, index: int) -> bool:
