@@ -41,6 +41,8 @@ _NOT_A_DENIAL = {"know", "think", "care", "sure", "even", "matter", "mind", "und
 _NEGATION_WINDOW = 3
 # A sentence that opens a denial: "it's not like anyone is blackmailing me".
 _DENIAL_OPENERS = (("not", "like"), ("not", "that"))
+# ...but "not that it matters, i won't be here" shrugs, it does not deny.
+_SHRUG = re.compile(r"\bnot that (?:it|any of (?:it|this)|anything) (?:\w+ )?matters\b")
 # Past and resolved: "i used to self harm but i've been clean for a year".
 _PAST_MARKERS = {"ago", "use", "last", "once", "before", "young", "younger", "little", "back",
                  "grade", "old", "struggle", "had", "was", "were", "used", "phase",
@@ -57,7 +59,8 @@ _RESOLVED_FORMS = {"deleted", "banned", "arrested", "removed", "suspended", "exp
 # After a plain past ("when i was 10", "2 years ago"), telling someone or getting away is enough.
 _STRONG_PAST = re.compile(
     r"\bwhen i was (?:\d+|little|young|younger|small|a kid|a child|in (?:year|grade))\b"
-    r"|\b(?:\d+|two|three|four|five|a few|many|some) years ago\b|(?<!am )\bin (?:year|grade) \d+\b"
+    r"|\b(?:\d+|to|two|three|four|five|a few|many|some) years ago\b"
+    r"|(?<!am )\bin (?:year|grade) \d+\b"
     r"|\bin (?:19|20)\d\d\b|\bthere (?:was|were) (?:a time|times|a point|a period)\b"
 )
 _OTHERS = {"other", "others"}  # "now i want to help others"
@@ -170,9 +173,11 @@ _DEGREE_COULD = re.compile(r"\bso \w+(?: that)? i (?:could|would)\b")
 # Someone else's note or post: "someone on reddit posted a suicide note".
 _POSTERS = {"someone", "somebody", "person", "people", "guy", "girl", "boy", "user", "account"}
 _POSTING = {"post", "share", "write", "upload", "leave", "repost"}
-# "i never said i wanted to end it": what the child denies having said.
+# "i never said i wanted to end it", "i wouldn't say my son is suicidal": what the writer denies
+# having said.
 _DENIED_SAYING = re.compile(
-    r"(?:\bnever|\bnot|n't) (?:said|say|saying|meant|mean|typed|wrote|texted)(?: that)? i"
+    r"(?:\bnever|\bnot|n't) (?:said|say|saying|meant|mean|typed|wrote|texted)(?: that)?"
+    r" (?:i|my (?:son|daughter|child|kid))"
     r"(?: \w+){0,3}\s*$"
 )
 # Hyperbole: a wish to die (or a threat) with a laugh or "literally" and a trivial cause ("lowkey
@@ -185,7 +190,8 @@ _TRIVIAL_CAUSE = re.compile(
     r"\b(?:trip(?:ped|ping)?|fell over|voice crack(?:ed|s|ing)?|wrong (?:group ?chat|chat|group"
     r"|person|number)|songs?|jokes?|puns?|bus|train|wifi|lag(?:ging|gy)?|hoodie|stains?"
     r"|spill(?:ed|t)|xbox|ps5|playstation|console|controller|presentation|autocorrect|typo"
-    r"|haircut|fringe|obby|mondays?|traffic|makeup|dig a hole)\b"
+    r"|haircut|fringe|obby|mondays?|traffic|makeup|dig a hole|(?:this|that|next) level"
+    r"|boss fight)\b"
 )
 _WISH_WORDS = {"die", "dead", "kill", "end", "throw", "jump", "strangle", "murder"}
 _ACT_WORDS = {"cut", "burn", "harm", "overdose", "scratch", "starve", "hang", "pill", "bleed",
@@ -316,6 +322,19 @@ def _token_text(token: Any) -> str:
     if isinstance(token, dict) and len(token) == 1:
         return "?" + str(next(iter(token)))
     return str(token)
+
+
+# Words run together on a phone: "imgonnakillmyselftonite", "iburnmyselfwith the straighteners".
+# The verb is split off only where it cannot end another word ("weekendmyself" stays "weekend").
+_RUN_TOGETHER = re.compile(
+    r"(?<=[a-z])(?=(?:kill|hurt|cut|burn|harm)myself)|(?<=[a-z])(?=myself)|(?<=myself)(?=[a-z])"
+)
+
+
+def _split_run_together(text: str) -> str:
+    """ "killmyself" → "kill myself": "myself" glued to the words around it is split off (one
+    linear pass of zero-width matches)."""
+    return _RUN_TOGETHER.sub(" ", text)
 
 
 def _squeeze_repeats(text: str) -> str:
@@ -480,6 +499,7 @@ class CrisisDetector:
     def normalise(self, text: str) -> str:
         """Lower case, stretched letters squeezed, slang and typos rewritten."""
         text = _squeeze_repeats(text.lower().replace("’", "'").replace("`", "'"))
+        text = _split_run_together(text)
         pattern, table = self._rewrites
         return pattern.sub(lambda match: table[match.group(0)], text)
 
@@ -494,7 +514,9 @@ class CrisisDetector:
                     return True
         opening = [token.lemma_ for token in doc[sentence_start : span.start]]
         pairs = {tuple(opening[i : i + 2]) for i in range(len(opening))}
-        if pairs & set(_DENIAL_OPENERS):
+        if pairs & set(_DENIAL_OPENERS) and not _SHRUG.search(
+            doc[sentence_start : span.start].text
+        ):
             return True
         if _denied_thoughts(doc, span, sentence_start):
             return True
@@ -559,7 +581,9 @@ class CrisisDetector:
         media_at = [
             i
             for i, word in enumerate(before)
-            if word in _MEDIA_WORDS and not _CALL_WORDS & set(before[i + 1 : i + 2])
+            if word in _MEDIA_WORDS
+            and not _CALL_WORDS & set(before[i + 1 : i + 2])
+            and before[i + 1 : i + 3] not in (["of", "me"], ["of", "us"])  # a video of the child
         ]
         if _FICTIONAL & set(before) and not _FIRST_PERSON & {t.lower_ for t in span}:
             return True
@@ -608,7 +632,7 @@ class CrisisDetector:
         found: Dict[str, str] = {}
         defused: Optional[str] = None
         advice = bool(_ADVICE.search(normalised))
-        combo_hits: Dict[Tuple[int, int], str] = {}
+        combo_hits: Dict[Tuple[int, int], bool] = {}  # group: any part of it the child's
         readings: List[Tuple[str, int, int]] = []  # not-a-crisis readings: key, start, end
         outranked = [len(self._categories) + 1]  # matching stops for what cannot win
         for matches in self._match(doc, outranked):
@@ -629,23 +653,30 @@ class CrisisDetector:
                 reason = self._why_not_current(doc, span, key, category, quoted)
                 if not reason and _sentence_start(doc, start) in benign:
                     reason = "benign"
-                if (
+                someone_else = (
                     not reason
                     and (advice or _hearsay(doc, span))
                     and _about_someone_else(doc, span)
+                )
+                if (
+                    key in self._combo_group
+                    and not reason
+                    and not (someone_else and not _an_age(span))
                 ):
-                    reason = "someone_else"
-                if reason:
-                    defused = defused or f"{key}:{reason}"
+                    # An age is always someone's: in "a man messaged me, he's 31, and keeps
+                    # asking me to meet" it is the man's, and the rest is the child's.
+                    group = self._combo_group[key]
+                    combo_hits[group] = combo_hits.get(group, False) or not someone_else
                     continue
-                if key in self._combo_group:
-                    combo_hits.setdefault(self._combo_group[key], key)
+                if reason or someone_else:
+                    defused = defused or f"{key}:{reason or 'someone_else'}"
                     continue
                 found.setdefault(category, key)
                 outranked[0] = min(outranked[0], self._rank[key])
             # A combination counts within one stretch (the whole of a short message).
             for index, (category, groups) in enumerate(self._combos):
-                if category not in found and all((index, g) in combo_hits for g in range(groups)):
+                parts = [combo_hits.get((index, g)) for g in range(groups)]
+                if category not in found and None not in parts and any(parts):
                     found[category] = f"{category}:combo{index + 1}"
                     outranked[0] = min(outranked[0], self._categories.index(category))
             combo_hits = {}
@@ -709,7 +740,7 @@ class CrisisDetector:
     def _why_not_current(
         self, doc: Doc, span: Span, key: str, category: str, quoted: Sequence[Tuple[int, int]]
     ) -> Optional[str]:
-        if self._quoted(span, quoted):
+        if self._quoted(span, quoted) and not _quoting_own_child(doc, span, quoted):
             return "quoted"
         if self._reported_from_media(doc, span):
             return "media"
@@ -724,6 +755,8 @@ class CrisisDetector:
         if self._negated(doc, span, key):
             return "negated"
         if _resolved_in_the_past(doc, span):
+            return "past"
+        if category in _LAUGHTER_SENSITIVE and _long_ago(doc, span):
             return "past"
         if category in _LAUGHTER_SENSITIVE and _laughed_off(doc, span):
             return "laughter"
@@ -755,9 +788,18 @@ class CrisisDetector:
             return False
         if _HYPERBOLE_MARKERS & {token.lower_ for token in sentence}:
             return True
-        # "this wifi is so slow i wanna die": the wish as the degree of a trivial annoyance.
-        degree = "so" in {token.lower_ for token in doc[max(start, span.start - 3) : span.start]}
-        if degree and _TRIVIAL_CAUSE.search(doc[start : span.start].text):
+        # "this wifi is so slow i wanna die", "this lag makes me want to die": the wish as the
+        # degree or the effect of a trivial annoyance.
+        lead = doc[max(start, span.start - 3) : span.start]
+        if "so" in {token.lower_ for token in lead} and _TRIVIAL_CAUSE.search(
+            doc[start : span.start].text
+        ):
+            return True
+        # The effect of "this lag", "that level" right before it; not "the boys on my bus make me
+        # want to die", where the bus is only where it happens.
+        effect = next((token.i for token in lead if token.lemma_ == "make"), None)
+        cause = doc[max(start, effect - 2) : effect] if effect is not None else None
+        if cause and cause[0].lower_ in {"this", "that"} and _TRIVIAL_CAUSE.search(cause.text):
             return True
         conditional = {"if", "when"} & {token.lower_ for token in after[:2]}
         return bool(conditional) and bool(_TRIVIAL_CAUSE.search(after[:8].text))
@@ -824,7 +866,8 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
     story = {token.lemma_ for token in window} | {token.lower_ for token in window}
     # "... when i was 8 and he still comes over": "still" anywhere later in the sentence.
     end = max(span.end + 6, min(_sentence_end(doc, span.end), span.end + 25))
-    if {"again", "start", "relapse", "relapsed"} & story or any(
+    # A clean streak broken ("relapsed", "ruined it") is self-harm now.
+    if {"again", "start", "relapse", "relapsed", "ruin"} & story or any(
         token.lower_ == "still"
         and not _survived(doc, token.i)
         and (token.i < span.end + 6 or not _still_feeling(doc, token.i))
@@ -895,6 +938,26 @@ def _denied_thoughts(doc: Doc, span: Span, sentence_start: int) -> bool:
         if token.lemma_ not in _DENIAL_FILLERS:
             return False
     return False
+
+
+_LONG_AGO = re.compile(
+    r"\b(?:\d+|to|two|three|four|five|a few|many|some) years ago\b"
+    r"|\bwhen i was (?:\d+|little|young|younger|small|a kid|a child)\b"
+    r"|\blast (?:year|summer|winter|spring|autumn|christmas)\b"
+)
+# What keeps a dated danger current: "ever since last year he locks me in", "the man who followed
+# me last year is outside".
+_STILL_GOING = re.compile(
+    r"\b(?:still|again|now|tonight|today|since|every|keeps?|is|are|am|im)\b|'(?:s|m|re)\b"
+)
+
+
+def _long_ago(doc: Doc, span: Span) -> bool:
+    """A danger dated long ago in its own sentence, and nothing in the present keeping it
+    current: "there was a fire in our flat 2 years ago". Only a plain date ("2 years ago", "last
+    year"), not a school year or a calendar year, which children also give as their age."""
+    sentence = doc[_sentence_start(doc, span.start) : _sentence_end(doc, span.end)].text
+    return bool(_LONG_AGO.search(sentence)) and not _STILL_GOING.search(sentence)
 
 
 def _laughed_off(doc: Doc, span: Span) -> bool:
@@ -1035,6 +1098,38 @@ _OWN_CHILD = {"son", "daughter", "child", "kid", "boy", "girl", "teen", "teenage
               "granddaughter", "stepson", "stepdaughter", "ward"}  # fmt: skip
 
 
+# A parent or carer naming the child: "my son", "my 13-year-old", "the 12 year old in my care"
+# (it also takes "my boyfriend is 19 yo": that only ever lets more messages count as a crisis).
+_OWN_CHILD_NAMED = re.compile(
+    r"\bmy (?:\w+ ){0,2}(?:son|daughter|child|kid|stepson|stepdaughter|grandson|granddaughter"
+    r"|\d+ ?(?:yo|y/o|year old|-year-old))\b|\bin my care\b|\bi foster\b"
+    # ...or partly in their own language: "mi hija", "moja córka", "anak ko", "mera beta".
+    r"|\bmi hij[oa]\b|\bmoja c[óo]rka\b|\bm[óo]j syn\b|\banak ko\b|\bmer[ai] bet[ai]\b"
+    r"|\bm(?:on|a) fil(?:s|le)\b"
+)
+# Inflected forms too: the lookup lemmatizer leaves "texted" and "messaged" as they are.
+_MESSAGING = {"text", "message", "say", "write", "tell", "ask", "post", "dm", "scream", "shout",
+              "texted", "texting", "messaged", "dmed", "dmd", "snapped"}  # fmt: skip
+
+
+def _quoting_own_child(doc: Doc, span: Span, quoted: Sequence[Tuple[int, int]]) -> bool:
+    """A parent quoting their own child's message ('my 13 year old just texted "come get me"'):
+    the child's words, not a song's, so the quotation marks do not discount them. The verb of
+    messaging comes just before the quotation opens, however far into it the match is."""
+    opening = min(
+        (start for start, end in quoted if start <= span.start_char < end), default=span.start_char
+    )
+    first = next((token.i for token in doc if token.idx >= opening), span.start)
+    if not _MESSAGING & {token.lemma_ for token in doc[max(0, first - 8) : first]}:
+        return False
+    return bool(_OWN_CHILD_NAMED.search(doc[:first].text))
+
+
+def _an_age(span: Span) -> bool:
+    """A short statement of someone's age: "he's 31", "a 40 year old"."""
+    return len(span) <= 5 and any(token.like_num for token in span)
+
+
 def _own_words(span: Span) -> set:
     """The span's lemmas, without a "my" or "our" that qualifies someone or somewhere else."""
     words = set()
@@ -1068,6 +1163,7 @@ def _parent_reporting(
     they), no "if", and the match is not in the first person (a quoted "kms")."""
     # "my daughter, 16, asked me to write. she has been ...": the child named earlier.
     named = any(t.lemma_ in _OWN_CHILD and _own_child(doc, t.i) for t in doc[: span.start])
+    named = named or bool(_OWN_CHILD_NAMED.search(doc[: span.start].text))
     if not _own_child(doc, third_at) and not named:
         return False
     if {"if", "when"} & {token.lower_ for token in tokens}:

@@ -105,6 +105,9 @@ _WITH_OTHER = re.compile(r"(?<![他她們人])(?:跟|和|與)(?:網友|朋友|�
 _WE = re.compile("我們")
 # "留言說", "po文寫": a report of what someone said, right before a match.
 _SPEECH_BEFORE = re.compile(r"(?:說|講|留言|寫|貼文|po文|發文)$")
+# "打小孩算家暴嗎": whether something counts as the subject, right before a match (not 打算, 就算).
+_COUNTS_AS = re.compile(r"(?<![打計就總])算(?:是|不算)?$")
+_THIS_CASE = re.compile(r"(?:這樣|這種|這個|這)(?:子)?(?:也|還)?算")
 # Words between an everyday subject and a danger phrase: "考試要殺了我".
 _SUBJECT_FILLERS = "要會快真的都就一定是"
 _LOOK_BACK = 15  # characters searched for the subject before a match
@@ -199,6 +202,13 @@ class ChineseCrisisDetector:
         # "看到一句話 …": a line quoted, then what it says.
         says = "|".join(map(re.escape, self._context.get("says") or ())) or "(?!)"
         self._says = re.compile(f"(?:{says})(?:是|說|寫)?[ :：,，]")
+        works = "|".join(map(re.escape, self._context.get("works_after") or ())) or "(?!)"
+        self._named_work = re.compile(f"(?:題材|情節|相關)?的?(?:{works})")
+        # A teacher, foster parent or social worker reports a child in their care as a parent
+        # does their own ("我是六年級導師 班上一位學生…").
+        carers = tuple(self._context.get("carers") or ())
+        self._carers = tuple(self._context["own_child"]) + carers
+        self._speakers = carers + ("老師",)  # whose own words in quotes are a saying
         self._fillers = set(self._context["fillers"])
         # Longest first, so "沒有人" is tried before "沒".
         self._negators = sorted(self._context["negators"], key=len, reverse=True)
@@ -381,7 +391,13 @@ class ChineseCrisisDetector:
         ):
             return "context"
         checks = (
-            ("quoted", lambda: any(a <= start and end <= b for a, b in message.quoted)),
+            (
+                "quoted",
+                lambda: any(
+                    a <= start and end <= b and not self._relayed(message, a, b, end - start)
+                    for a, b in message.quoted
+                ),
+            ),
             ("media", lambda: self._media(message, start, end)),
             ("topic", lambda: self._topic(message, start, end)),
             ("hypothetical", lambda: self._hypothetical(message, start, end)),
@@ -473,6 +489,12 @@ class ChineseCrisisDetector:
         # "在Dcard看到一句話 想死的時候…": a line quoted, then what it says (not "一句話都沒說").
         if self._says.search(before):
             return True
+        # "那部跳樓的韓劇叫啥", "求家暴題材的漫畫": the work is named right after the match.
+        # Not "逼我看色情電影": what is done to the writer is no title.
+        if self._named_work.match(message.text, end) and not self._first_person(
+            message.text[start:end]
+        ):
+            return True
         positions = [before.find(w) + len(w) for w in self._words("media") if w in before]
         if not positions:
             return False
@@ -487,6 +509,19 @@ class ChineseCrisisDetector:
             after, self._context.get("media_after") or ()
         )
 
+    def _relayed(self, message: _Text, quote_start: int, quote_end: int, length: int) -> bool:
+        """A child's own words quoted by a parent, teacher or carer ("他在聯絡簿寫「我想去找天上的
+        爸爸」", "傳訊息說「媽救我」"): the quote is the crisis, not a saying. Not a bare term
+        ("「自殺」是什麼意思"), which is no longer than the match."""
+        before = message.text[max(0, quote_start - 8) : quote_start]
+        # "班導今天說「再不讀書就…」": the carer's own words are a saying like any other.
+        return (
+            quote_end - quote_start > length + 3
+            and before.endswith(tuple(self._context.get("relay_verbs") or ()))
+            and not _has(before, self._speakers)
+            and _has(message.text, self._carers)
+        )
+
     def _topic(self, message: _Text, start: int, end: int) -> bool:
         """A topic word in the match's clause, or a lesson anywhere in its sentence ("為什麼有些人
         會想自殘 老師要我們寫心得"), and no first person in the clause."""
@@ -496,8 +531,16 @@ class ChineseCrisisDetector:
         lesson = _has(message.text[sentence_start:sentence_end], self._context.get("lesson") or ())
         # "在網路上查最不痛的自殺方法": looking up a method is the writer's own act.
         searching = _has(clause, self._context.get("searching") or ())
+        # "打小孩算家暴嗎", but not "這樣算自殘嗎" from a writer who has told of their own.
+        # Not "被爸爸用皮帶打到流血 這樣算家暴嗎": the writer's own case, subject left out.
+        counts_as = (
+            bool(_COUNTS_AS.search(message.text[clause_start:start]))
+            and not self._first_person(message.text[sentence_start:sentence_end])
+            and "被" not in message.text[:start]
+            and not _THIS_CASE.search(message.text[clause_start:start])
+        )
         return (
-            (lesson or _has(clause, self._words("topic")))
+            (lesson or counts_as or _has(clause, self._words("topic")))
             and not searching
             and not self._first_person(clause)
         )
@@ -546,7 +589,7 @@ class ChineseCrisisDetector:
             pictures = text[clause_start:end]
             owner = [w for w in self._words("third_party") if f"{w}的" in pictures]
             owner = [] if "我的" in pictures else owner
-            own_child = _has(text, self._words("own_child"))
+            own_child = _has(text, self._carers)
             if (
                 category == "sextortion"
                 and owner
@@ -586,7 +629,7 @@ class ChineseCrisisDetector:
         )  # fmt: skip
         if other is None or writer >= other[0]:
             return False
-        own_child = _has(text, self._words("own_child"))
+        own_child = _has(text, self._carers)
         return not (own_child and other[1] in self._words("child_words"))
 
     def _said_by_other(self, message: _Text, start: int) -> bool:

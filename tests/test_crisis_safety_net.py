@@ -11,18 +11,20 @@ only), are now tuning data (``haven_nlu/tuning/dev_i.yml``, ``dev_zh_f.yml``), a
 those had become ``dev_d.yml`` and ``dev_zh_b.yml``.
 
 Measured on these blind sets (counts only): with the commit before the fifth session's work
-(dc432c1), at the end of it (b920028), and on 2026-12-03 (sixth session) after four more
+(dc432c1), at the end of it (b920028), on 2026-12-03 (sixth session, 8cf0873) after four more
 tuning sets written blind, the crisis classifier averaging a second, ratio-scaled regression,
-and the patterns tuned on the four sets (haven_nlu/tuning/README.md):
+and the patterns tuned on the four sets, and now (seventh session) after four more sets, the
+patterns tuned on them, and DIET retrained without the n-grams seen only once
+(haven_nlu/tuning/README.md):
 
-                       dc432c1            b920028            now
-    English detector   0.655 / FA 0.085   0.659 / FA 0.076   0.686 / FA 0.068
-    English pipeline   0.939 / FA 0.119   0.952 / FA 0.102   0.961 / FA 0.097
-    Chinese detector   0.621 / FA 0.086   0.639 / FA 0.086   0.678 / FA 0.073
-    Chinese pipeline   0.925 / FA 0.133   0.934 / FA 0.129   0.956 / FA 0.103
+                       dc432c1            b920028            8cf0873            now
+    English detector   0.655 / FA 0.085   0.659 / FA 0.076   0.686 / FA 0.068   0.712 / FA 0.068
+    English pipeline   0.939 / FA 0.119   0.952 / FA 0.102   0.961 / FA 0.097   0.961 / FA 0.085
+    Chinese detector   0.621 / FA 0.086   0.639 / FA 0.086   0.678 / FA 0.073   0.692 / FA 0.082
+    Chinese pipeline   0.925 / FA 0.133   0.934 / FA 0.129   0.956 / FA 0.103   0.969 / FA 0.103
 
-(recall / false alarms). The four new tuning sets, scored once with b920028 before any use,
-agreed: whole pipeline 0.925 / 0.061 (English) and 0.914 / 0.075 (Chinese).
+(recall / false alarms). Each batch of new tuning sets, scored once before any use, agreed with
+the blind figures (haven_nlu/tuning/README.md).
 
 (Retraining the intent classifier has moved the pipeline figures by up to 0.03 before; the
 detector and the crisis classifier are deterministic.) The previous blind sets had shown
@@ -67,18 +69,18 @@ REGRESSION_SETS = {
 # The set each language's detector was tuned on: the regression set must share no sentence.
 TUNING = PROJECT_ROOT / "haven_nlu" / "tuning"
 DEV_SETS = {
-    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefghijkl"],
+    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefghijklmn"],
     "zh-TW": [
         TUNING / f"dev_zh{suffix}.yml"
-        for suffix in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i")
+        for suffix in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i", "_j", "_k")
     ],
 }
 MIN_RECALL = 0.98
 MAX_FALSE_ALARMS = 0.03
 # What the current detector and pipeline reach on the regression set, less a margin for the
 # run-to-run variation of training: they may only get better.
-DETECTOR_FLOORS = {"en": (0.675, 0.08), "zh-TW": (0.665, 0.085)}
-PIPELINE_FLOORS = {"en": (0.93, 0.13), "zh-TW": (0.92, 0.135)}
+DETECTOR_FLOORS = {"en": (0.70, 0.08), "zh-TW": (0.68, 0.09)}
+PIPELINE_FLOORS = {"en": (0.93, 0.12), "zh-TW": (0.935, 0.135)}
 BAR_NOT_MET = pytest.mark.xfail(
     strict=True, reason="the 98 % recall / 3 % false-alarm bar is not met yet (see module doc)"
 )
@@ -226,6 +228,15 @@ def test_the_issue_examples_do_not_cry_wolf(text: str) -> None:
         ("the same car keeps driving past my house and im home alone", "danger"),
         # An overdose is not an ordinary dose question.
         ("i took 30 pills for my headache", "self_harm"),
+        # Words run together on a phone.
+        ("imgonnakillmyself", "self_harm"),
+        # A parent quoting their own child's message: the child's words, not a song's.
+        ("my son just texted 'please come get me, he won't let me leave'", "danger"),
+        # A date that starts something keeps it current.
+        ("ever since last year he locks me in my room and i cant get out", "danger"),
+        ("the man who followed me home last year is outside my house", "danger"),
+        # People are no trivial cause, even on the bus ("this lag makes me want to die" is one).
+        ("the boys on my bus make me want to die", "self_harm"),
     ],
 )
 def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -248,6 +259,9 @@ def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
         "a kid in my class said i should kill myself in the group chat, how do i make it stop",
         "is it ok to text a crisis line even if im not gonna hurt myself, i just need to talk",
         "i had suicidal thoughts when i was younger but therapy helped, still get sad sometimes",
+        # A danger dated long ago, and a song a parent's child quotes.
+        "there was a fire in our flat 2 years ago, how do i make a fire escape plan",
+        "my daughter loves the song that goes 'i wanna die tonight'",
     ],
 )
 def test_reported_and_resolved_crises_do_not_fire(text: str) -> None:
@@ -421,6 +435,11 @@ def test_an_escalation_records_that_the_crisis_classifier_decided() -> None:
         # A parent reporting their own child.
         ("我女兒說她想自殺", "self_harm"),
         ("女兒的手臂有割痕", "self_harm"),
+        # A teacher or carer relaying the child's own words.
+        ("我是導師 班上學生剛剛傳訊息說「老師救我 他不讓我回家」", "danger"),
+        # The writer's own case is no topic question or film title.
+        ("被爸爸用皮帶打到流血 這樣算家暴嗎", "abuse"),
+        ("叔叔每次來都逼我看色情電影", "abuse"),
     ],
 )
 def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -453,6 +472,9 @@ def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
         "他在限動寫「好想死」結果只是在說考試",
         "這首歌的歌詞一直唱說我想死去",
         "電影演到他被綁架關在地下室",
+        # Whether something counts as the subject, and a work named after the match.
+        "打小孩算家暴嗎",
+        "有沒有推薦家暴題材的漫畫",
         # An English line the Chinese presents as a song's or a textbook's.
         "這首英文歌副歌一直唱 I want to die 好洗腦",
         "課本裡有一句 someone is following me 要怎麼翻譯",
