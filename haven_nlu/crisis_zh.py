@@ -209,6 +209,7 @@ class ChineseCrisisDetector:
         carers = tuple(self._context.get("carers") or ())
         self._carers = tuple(self._context["own_child"]) + carers
         self._speakers = carers + ("老師",)  # whose own words in quotes are a saying
+        self._relay_verbs = tuple(self._context.get("relay_verbs") or ())
         self._fillers = set(self._context["fillers"])
         # Longest first, so "沒有人" is tried before "沒".
         self._negators = sorted(self._context["negators"], key=len, reverse=True)
@@ -517,7 +518,7 @@ class ChineseCrisisDetector:
         # "班導今天說「再不讀書就…」": the carer's own words are a saying like any other.
         return (
             quote_end - quote_start > length + 3
-            and before.endswith(tuple(self._context.get("relay_verbs") or ()))
+            and before.endswith(self._relay_verbs)
             and not _has(before, self._speakers)
             and _has(message.text, self._carers)
         )
