@@ -62,10 +62,12 @@ lint: install ## Ruff
 test: install lint ## Install, lint, validate, train once, run every test
 	@mkdir -p var/log
 	@$(MAKE) --no-print-directory validate train > var/log/validate-and-train.log 2>&1 & prepare=$$!; \
-	$(PY) -m pytest -m "not needs_model"; without_model=$$?; \
+	$(PY) -m pytest -m "not needs_model" --durations=5; without_model=$$?; \
+	echo "tests without the model: done after $$SECONDS s"; \
 	if ! wait $$prepare; then cat var/log/validate-and-train.log; exit 1; fi; \
-	echo "validate and train: passed (var/log/validate-and-train.log)"; \
-	$(PY) -m pytest -m needs_model; with_model=$$?; \
+	echo "validate and train: passed after $$SECONDS s (var/log/validate-and-train.log)"; \
+	$(PY) -m pytest -m needs_model --durations=10; with_model=$$?; \
+	echo "tests with the model: done after $$SECONDS s"; \
 	exit $$(( without_model || with_model ))
 
 lock: ## Re-pin constraints.txt from the current .venv after changing requirements
