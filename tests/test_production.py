@@ -29,6 +29,7 @@ from bot.fallback import offline_reply
 from bot.local_stack import LOG_DIR, LocalStack, service_environment
 from bot.rasa_client import RasaClient
 from scripts.production import PRODUCTION_ENDPOINTS, production_environment, production_stack
+from scripts.rasa_server import ACTION_TIMEOUT_ENV
 from tests.helpers import reachable
 
 REPLICA_PORTS = [
@@ -149,7 +150,7 @@ def replicas(trained_model: Path) -> Iterator[List[LocalStack]]:
             # one-process replicas) Rasa's event loop is busy with other messages' NLU for
             # seconds, so the 2 s action limit (tests/test_live_replies.py tests it) would drop
             # actions on a slow machine and make this a timed test.
-            HAVEN_ACTION_TIMEOUT=str(BURST_ACTION_TIMEOUT_SECONDS),
+            **{ACTION_TIMEOUT_ENV: str(BURST_ACTION_TIMEOUT_SECONDS)},
             **PROFILE,
         )
         for port in REPLICA_PORTS
@@ -231,8 +232,8 @@ async def _simulate(urls: List[str], senders: List[str]) -> Dict[str, List[int]]
 def _log_problems(port: int) -> List[str]:
     """Lock failures and tracebacks in a replica's log, each traceback given as the error line
     logged before it and the exception that ended it, so that a failing run says what broke."""
-    lines = (LOG_DIR / f"rasa-{port}.log").read_text(encoding="utf-8", errors="replace")
-    lines = lines.splitlines()
+    log = LOG_DIR / f"rasa-{port}.log"
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
     pattern = re.compile(r"lockerror|lock.{0,40}(error|fail|timeout)", re.IGNORECASE)
     problems = []
     for number, line in enumerate(lines):
