@@ -173,11 +173,17 @@ _DEGREE_COULD = re.compile(r"\bso \w+(?: that)? i (?:could|would)\b")
 # Someone else's note or post: "someone on reddit posted a suicide note".
 _POSTERS = {"someone", "somebody", "person", "people", "guy", "girl", "boy", "user", "account"}
 _POSTING = {"post", "share", "write", "upload", "leave", "repost"}
+# What a parent or carer calls the child in their care: "my son", "my stepdaughter". One list for
+# the token test (_own_child) and the two patterns that read the text (_OWN_CHILD_NAMED and
+# _DENIED_SAYING), so the three cannot drift apart.
+_CHILD_NOUNS = ("son", "daughter", "child", "kid", "stepson", "stepdaughter", "grandson",
+                "granddaughter")  # fmt: skip
+_CHILD_NOUN_PATTERN = "|".join(_CHILD_NOUNS)
 # "i never said i wanted to end it", "i wouldn't say my son is suicidal": what the writer denies
 # having said.
 _DENIED_SAYING = re.compile(
     r"(?:\bnever|\bnot|n't) (?:said|say|saying|meant|mean|typed|wrote|texted)(?: that)?"
-    r" (?:i|my (?:son|daughter|child|kid))"
+    rf" (?:i|my (?:{_CHILD_NOUN_PATTERN}))"
     r"(?: \w+){0,3}\s*$"
 )
 # Hyperbole: a wish to die (or a threat) with a laugh or "literally" and a trivial cause ("lowkey
@@ -1094,14 +1100,13 @@ def _someone_elses_images(doc: Doc, span: Span) -> bool:
 _NOT_MINE = {"school", "class", "classmate", "friend", "sister", "brother", "cousin", "year",
              "grade", "team", "street", "town", "area", "ex", "mate", "bestie", "bff", "niece",
              "nephew", "sisters", "brothers", "classmates", "friends"}  # fmt: skip
-_OWN_CHILD = {"son", "daughter", "child", "kid", "boy", "girl", "teen", "teenager", "grandson",
-              "granddaughter", "stepson", "stepdaughter", "ward"}  # fmt: skip
+_OWN_CHILD = set(_CHILD_NOUNS) | {"boy", "girl", "teen", "teenager", "ward"}
 
 
 # A parent or carer naming the child: "my son", "my 13-year-old", "the 12 year old in my care"
 # (it also takes "my boyfriend is 19 yo": that only ever lets more messages count as a crisis).
 _OWN_CHILD_NAMED = re.compile(
-    r"\bmy (?:\w+ ){0,2}(?:son|daughter|child|kid|stepson|stepdaughter|grandson|granddaughter"
+    rf"\bmy (?:\w+ ){{0,2}}(?:{_CHILD_NOUN_PATTERN}"
     r"|\d+ ?(?:yo|y/o|year old|-year-old))\b|\bin my care\b|\bi foster\b"
     # ...or partly in their own language: "mi hija", "moja córka", "anak ko", "mera beta".
     r"|\bmi hij[oa]\b|\bmoja c[óo]rka\b|\bm[óo]j syn\b|\banak ko\b|\bmer[ai] bet[ai]\b"

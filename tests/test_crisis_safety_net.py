@@ -69,10 +69,10 @@ REGRESSION_SETS = {
 # The set each language's detector was tuned on: the regression set must share no sentence.
 TUNING = PROJECT_ROOT / "haven_nlu" / "tuning"
 DEV_SETS = {
-    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefghijklmn"],
+    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefghijklmnop"],
     "zh-TW": [
         TUNING / f"dev_zh{suffix}.yml"
-        for suffix in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i", "_j", "_k")
+        for suffix in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i", "_j", "_k", "_l", "_m")
     ],
 }
 MIN_RECALL = 0.98
