@@ -62,6 +62,8 @@ _STRONG_PAST = re.compile(
     r"|\b(?:\d+|to|two|three|four|five|a few|many|some) years ago\b"
     r"|(?<!am )\bin (?:year|grade) \d+\b"
     r"|\bin (?:19|20)\d\d\b|\bthere (?:was|were) (?:a time|times|a point|a period)\b"
+    # 2026-12-04: "i was really low back then", "in first year a man followed me".
+    r"|\bback then\b|(?<!am )\bin (?:first|second|third) year\b"
 )
 _OTHERS = {"other", "others"}  # "now i want to help others"
 _TOLD_OR_AWAY = {"told", "tell", "ran", "run", "escape", "escaped", "careful"}
@@ -90,12 +92,24 @@ _IT_STOPPED = re.compile(
     # "..., not anymore", "the police caught him", "they dealt with it", "he's gone".
     r"|(?:^|[,;.]\s*|\bbut )not any ?more\b"
     r"|\b(?:police|cops)(?: \w+){0,2} (?:caught|arrested) (?:him|her|them)\b"
+    # 2026-12-04: "he was charged", "he's not in our lives at all".
+    r"|\b(?:was|were|got|been) (?:charged|convicted)\b|\bnot in (?:my|our) li(?:fe|ves) at all\b"
     r"|\bdealt with (?:it|that|him|her|them)\b|\brestraining order\b|\banger management\b"
     r"|\b(?:he|she|they) (?:is|are|has|have) (?:gone|moved out|left)\b(?! to| for| out| me)"
     r"|\b(?:everything|things|it)(?:'s| has| have| is)? been (?:\w+ )?(?:fine|ok|okay|good|great"
     r"|quiet|better) (?:ever )?since\b"
     r"|\bwe(?:'re| are| re)? (?:actually |all )?(?:mates|friends|close|fine) now\b"
 )
+# 2026-12-04: someone who is an ex now and long gone: "ex-stepdad hit me, long gone now".
+_EX_GONE = re.compile(r"\blong gone\b")
+# A later sentence dating the whole story: "that was six years ago", "this was in 2019".
+_DATED_STORY = re.compile(
+    r"^\W*(?:that|this|it|all that|all this)(?: all)? (?:was|happened)"
+    r"(?: like| about| over| almost)? "
+    r"(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a few|many|some) years ago"
+    r"|in (?:19|20)\d\d)\b"
+)
+_KEEPS_GOING = re.compile(r"\b(?:still|again|but|anymore|any more)\b")
 # "still here", "still alive": surviving, not doing it still.
 _SURVIVING = ("here", "alive", "standing")
 # Keeps it current after a sign it stopped.
@@ -121,6 +135,7 @@ _CLEAN_STREAK = re.compile(
 _CAUGHT = re.compile(
     r"\b(?:got|been|was|were|is|are|now|just) (?:\w+ )?(?:arrested|jailed|convicted|sentenced"
     r"|in prison|in jail)\b"
+    r"|\b(?:got|been|was|were) caught\b(?! up)"  # 2026-12-04: "the man who followed me got caught"
 )
 # A school stage the child has left, told only with a sign it stopped: "i burned myself in high
 # school. i'm at uni now and haven't in ages" (not "i am in high school").
@@ -140,9 +155,13 @@ _MEDIA_WORDS = {
     "novel", "poem", "anime", "manga", "series", "documentary", "meme", "video", "game", "tv",
     "rapper", "singer", "play", "article", "news", "podcast", "kdrama", "cartoon", "comic",
     "webtoon", "sitcom",
+    # 2026-12-04: print, scripture and scripts: "the parish newsletter mentioned", "the psalms".
+    "newspaper", "newsletter", "magazine", "headline", "headlines", "psalm", "psalms", "hymn",
+    "scripture", "bible", "mystery", "script", "skit", "rehearsal",
 }  # fmt: skip
 # Made-up people: "the game has a character who gets hit by his dad".
-_FICTIONAL = {"character", "characters", "protagonist", "villain", "npc", "npcs"}
+_FICTIONAL = {"character", "characters", "protagonist", "villain", "npc", "npcs", "oc", "ocs",
+              "hero", "heroes"}  # fmt: skip
 # A story opening the sentence, whose plot a crisis may be: "in the series the girl gets
 # blackmailed", "the horror game has a guy with a knife chasing you".
 _FICTION = {"game", "games", "movie", "film", "show", "series", "book", "novel", "episode",
@@ -177,7 +196,7 @@ _POSTING = {"post", "share", "write", "upload", "leave", "repost"}
 # the token test (_own_child) and the two patterns that read the text (_OWN_CHILD_NAMED and
 # _DENIED_SAYING), so the three cannot drift apart.
 _CHILD_NOUNS = ("son", "daughter", "child", "kid", "stepson", "stepdaughter", "grandson",
-                "granddaughter")  # fmt: skip
+                "granddaughter", "nephew", "niece")  # fmt: skip
 _CHILD_NOUN_PATTERN = "|".join(_CHILD_NOUNS)
 # "i never said i wanted to end it", "i wouldn't say my son is suicidal": what the writer denies
 # having said.
@@ -198,6 +217,8 @@ _TRIVIAL_CAUSE = re.compile(
     r"|spill(?:ed|t)|xbox|ps5|playstation|console|controller|presentation|autocorrect|typo"
     r"|haircut|fringe|obby|mondays?|traffic|makeup|dig a hole|(?:this|that|next) level"
     r"|boss fight)\b"
+    # 2026-12-04: a meme repeated: "if one more person says six seven i'll ... lol".
+    r"|\bone more (?:person|kid|time) (?:says|asks|mentions|sings|plays|quotes)\b(?! (?:i|me|my)\b)"
 )
 _WISH_WORDS = {"die", "dead", "kill", "end", "throw", "jump", "strangle", "murder"}
 _ACT_WORDS = {"cut", "burn", "harm", "overdose", "scratch", "starve", "hang", "pill", "bleed",
@@ -205,7 +226,7 @@ _ACT_WORDS = {"cut", "burn", "harm", "overdose", "scratch", "starve", "hang", "p
 _CALL_WORDS = {"call", "calling", "called", "chat", "chatting"}
 _REPORTING_WORDS = {"say", "says", "said", "go", "goes", "sing", "sings", "sang", "where", "about",
                     "call", "called", "title", "titled", "line", "quote", "when", "write",
-                    "writes", "wrote"}  # fmt: skip
+                    "writes", "wrote", "mention", "mentions", "mentioned"}  # fmt: skip
 _SAYING = {"say", "write", "sing"}
 _GAME_WORDS = {"game", "games"}
 _FIRST_PERSON = {"i", "me", "my", "myself", "mine", "im"}
@@ -537,14 +558,23 @@ class CrisisDetector:
         ):
             return True
         first = max(sentence_start, span.start - _NEGATION_WINDOW)
+        # 2026-12-04: a denial carries over "or": "i don't want to die or hurt myself".
+        if span.start > 0 and doc[span.start - 1].lower_ in {"or", "nor"}:
+            first = max(sentence_start, span.start - _NEGATION_WINDOW - 4)
         last = span.start if self._self_negating[key] else span.end
         for index in range(first, last):
             if doc[index].lemma_ in _NEGATIONS or doc[index].lower_ in _NEGATIONS:
                 # "so no one sees what i did to my arms" hides the act, it does not deny it;
                 # "how do i say no to him asking for nudes" refuses, it does not deny.
                 previous = doc[index - 1] if index > 0 else None
+                # (but "explain that nobody should touch you" states a rule).
+                rule = index + 1 < len(doc) and doc[index + 1].lower_ in {"should", "must", "ought"}
                 if previous is not None and (
-                    (previous.lower_ in {"so", "that"} and doc[index].lower_ in {"no", "nobody"})
+                    (
+                        previous.lower_ in {"so", "that"}
+                        and doc[index].lower_ in {"no", "nobody"}
+                        and not rule
+                    )
                     or (previous.lemma_ in {"say", "with"} and doc[index].lower_ == "no")
                 ):
                     continue
@@ -590,8 +620,15 @@ class CrisisDetector:
             if word in _MEDIA_WORDS
             and not _CALL_WORDS & set(before[i + 1 : i + 2])
             and before[i + 1 : i + 3] not in (["of", "me"], ["of", "us"])  # a video of the child
+            and not _private_media(before, i)
         ]
         if _FICTIONAL & set(before) and not _FIRST_PERSON & {t.lower_ for t in span}:
+            return True
+        # A label: "lyric: cut me deep", "quote: ...".
+        if any(
+            word in _MEDIA_WORDS | {"quote"} and before[i + 1 : i + 2] == [":"]
+            for i, word in enumerate(before)
+        ):
             return True
         # "the girl writes 'goodbye forever'": the match may open with the reporting word.
         opener = [span[0].lower_] if span[0].lemma_ in _SAYING else []
@@ -839,6 +876,15 @@ def _number_alternation(words: Sequence[str], lemma: Any) -> str:
     return "^(?:" + "|".join(parts) + ")$"
 
 
+_PRIVATE = {"private", "intimate", "nude", "naked", "sexy"}
+
+
+def _private_media(words: Sequence[str], index: int) -> bool:
+    """ "our private video", "a private video", "my video": the child's own recording, not a
+    film (2026-12-04)."""
+    return index > 0 and words[index - 1] in {"my", "our"} | _PRIVATE
+
+
 def _survived(doc: Doc, index: int) -> bool:
     """ "still here", "still alive": surviving, not still doing it."""
     return index + 1 < len(doc) and doc[index + 1].lower_ in _SURVIVING
@@ -854,6 +900,21 @@ def _still_after(text: str) -> bool:
     """ "now i'm 14 and i understand, and it still happens": "still" or "again" later in the
     sentence of an end of it, so it has not stopped after all."""
     return bool(_STILL.search(re.split(r"[.!?\n]", text, maxsplit=1)[0]))
+
+
+def _dated_later(doc: Doc, span: Span) -> bool:
+    """A later sentence dates the story, and nothing up to it keeps it current: "a man followed
+    me home ... he was charged. that was three years ago." """
+    end = _sentence_end(doc, span.end)
+    for _ in range(4):
+        if end >= len(doc):
+            return False
+        following = doc[end + 1 : _sentence_end(doc, end + 2)]
+        if _DATED_STORY.search(following.text):
+            told = doc[span.start : following.end].text
+            return not _KEEPS_GOING.search(told)
+        end = following.end
+    return False
 
 
 def _got_help(after: Span, index: int) -> bool:
@@ -872,8 +933,8 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
     story = {token.lemma_ for token in window} | {token.lower_ for token in window}
     # "... when i was 8 and he still comes over": "still" anywhere later in the sentence.
     end = max(span.end + 6, min(_sentence_end(doc, span.end), span.end + 25))
-    # A clean streak broken ("relapsed", "ruined it") is self-harm now.
-    if {"again", "start", "relapse", "relapsed", "ruin"} & story or any(
+    # A clean streak broken ("relapsed", "ruined it", "broke it") is self-harm now.
+    if {"again", "start", "relapse", "relapsed", "ruin", "broke"} & story or any(
         token.lower_ == "still"
         and not _survived(doc, token.i)
         and (token.i < span.end + 6 or not _still_feeling(doc, token.i))
@@ -898,6 +959,18 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
         stopped = None
     if stopped and (_PAST_MARKERS & wide or strong or school):
         return True
+    before = {token.lower_ for token in doc[sentence_start : span.start]}
+    if "ex" in before and _EX_GONE.search(doc[span.end : span.end + 8].text):
+        return True
+    # "when i was small my stepmother used to lock me out": a habit of a past the child dates.
+    if (
+        (strong or school)
+        and "used" in before
+        and not _STILL.search(doc[sentence_start : _sentence_end(doc, span.end)].text)
+    ):
+        return True
+    if _dated_later(doc, span):
+        return True
     if not _PAST_MARKERS & story and not strong:
         return False
     # A resolution, not a plea or a denial: "therapy helped", not "please help" or "not ok".
@@ -910,7 +983,7 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
             or token.lower_ in _RESOLVED_FORMS
             or (strong and token.lower_ in _TOLD_OR_AWAY)
             or (word == "help" and {t.lemma_ for t in after[index + 1 : index + 2]} & _OTHERS)
-            or (word == "help" and _got_help(after, index))
+            or (word in {"help", "support"} and _got_help(after, index))
         ):
             previous = {t.lemma_ for t in after[max(0, index - 2) : index]}
             # "he says it's fine" is what he says, not a resolution.
@@ -1108,6 +1181,12 @@ _OWN_CHILD = set(_CHILD_NOUNS) | {"boy", "girl", "teen", "teenager", "ward"}
 _OWN_CHILD_NAMED = re.compile(
     rf"\bmy (?:\w+ ){{0,2}}(?:{_CHILD_NOUN_PATTERN}"
     r"|\d+ ?(?:yo|y/o|year old|-year-old))\b|\bin my care\b|\bi foster\b"
+    # 2026-12-04: a carer or the adult in charge: "the 14 year old i babysit", "i'm the scout
+    # leader for a 13 year old", "i am looking after my little brother".
+    r"|\bi (?:babysit|babysat|nanny for|look after|am (?:babysitting|looking after|minding))\b"
+    r"|\bi am (?:the|a|an|his|her|their) (?:\w+ )?(?:carer|guardian|babysitter|nanny|social worker"
+    r"|youth worker|school nurse|scout leader|youth leader|coach|safeguarding lead|support worker"
+    r"|childminder)\b"
     # ...or partly in their own language: "mi hija", "moja córka", "anak ko", "mera beta".
     r"|\bmi hij[oa]\b|\bmoja c[óo]rka\b|\bm[óo]j syn\b|\banak ko\b|\bmer[ai] bet[ai]\b"
     r"|\bm(?:on|a) fil(?:s|le)\b"
@@ -1196,6 +1275,11 @@ def _child_is_the_object(clause: Span) -> bool:
     return False
 
 
+_COMPARED = re.compile(r"\b(?:difference|differences|different) between\b")
+_PEOPLE = {"people", "kids", "kid", "children", "teens", "teenagers", "someone", "somebody",
+           "anyone", "adults", "predators", "scammers", "girls", "boys"}  # fmt: skip
+
+
 def _hypothetical(doc: Doc, span: Span) -> bool:
     """ "what do i do if someone threatens to leak pics": a question opening the sentence, then
     "if"/"when" with a generic subject (someone, a kid, you) and no first person, is a question
@@ -1206,11 +1290,30 @@ def _hypothetical(doc: Doc, span: Span) -> bool:
     sentence = {token.lemma_ for token in doc[sentence_start : span.end + 4]}
     if set(opening) & {"what", "how", "which"} and sentence & _ABOUT_WORDS:
         return True  # "what does kms stand for", "as a teacher, what signs tell me a pupil..."
-    if sentence_start >= len(doc) or doc[sentence_start].lower_ not in _QUESTION_WORDS:
-        return False
+    clause = [token.lower_ for token in doc[sentence_start : span.end]]
+    # 2026-12-04: "the difference between feeling sad and feeling suicidal": words compared.
+    if _COMPARED.search(" ".join(opening)):
+        return True
+    # "why do kids get sextorted": a question about people in general, not a report.
+    if opening[:1] == ["why"] and _PEOPLE & set(opening[1:4]) and not _FIRST_PERSON & set(clause):
+        return True
+    # "another asked whether the writer was suicidal": someone else's state asked about.
+    asked = _ASKED_IF.search(doc[sentence_start : span.start].text)
+    if asked:
+        about = doc[sentence_start : span.start].text[asked.end() :].split()
+        about += [token.lower_ for token in span]
+        if about[0] in {"the", "a", "he", "she", "they", "someone"}:
+            if not _FIRST_PERSON & set(about):
+                return True
     before = [token.lower_ for token in doc[sentence_start : span.start]]
     conditions = [i for i, word in enumerate(before) if word in ("if", "when")]
     if not conditions:
+        return False
+    # "find out what to do if a grown up asks you to ...": the question may open mid-sentence.
+    asks = {"what", "how"} & set(before[max(0, conditions[-1] - 4) : conditions[-1]])
+    if sentence_start >= len(doc) or (
+        doc[sentence_start].lower_ not in _QUESTION_WORDS and not asks
+    ):
         return False
     clause = before[conditions[-1] + 1 :] + [token.lower_ for token in span]
     return bool(_GENERIC_SUBJECTS & set(clause)) and not (_FIRST_PERSON & set(clause))

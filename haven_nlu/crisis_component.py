@@ -2,7 +2,9 @@
 
 When :class:`haven_nlu.crisis.CrisisDetector` finds a crisis statement, the predicted intent is
 replaced by the crisis intent (confidence 1.0), unless the classifier already chose an urgent
-intent and the finding is no more urgent, or is abuse or sextortion rather than a risk to life.
+intent and the finding is no more urgent, or is abuse or sextortion rather than a risk to life,
+or unless both classifiers read a question about a topic (a teacher planning a lesson, a parent
+asking how to explain a word) and the crisis classifier finds a crisis very unlikely.
 The dialogue rules for crisis intents then answer with the static urgent replies.
 
 It also stops the classifier crying wolf: when the classifier predicts a crisis-only intent,
@@ -63,6 +65,28 @@ SMALL_TALK_INTENTS = (
 # questions, while no crisis of the four fresh sets needed that range to be caught.
 ESCALATES_ONLY_WHEN_SURE = ("ask_grooming", "ask_meeting_stranger", *SMALL_TALK_INTENTS)
 NEVER_ESCALATED = (*URGENT_INTENTS, "ask_shelter")
+# A crisis phrase is set aside only when both models that read the whole message see something
+# else: the intent classifier names one of these questions about a topic (a lesson to plan, a
+# post to report, a law to look up) and the crisis classifier puts the message below 0.05. On the
+# four fresh sets of 2026-12-04, scored with the patterns before they were tuned on them and each
+# set left out of the crisis classifier, that took back 8 of 79 false alarms (a teacher planning a
+# lesson on sextortion, a parent asking how to explain a word heard at school) and lost none of
+# 787 crises the patterns caught; on the 25 older sets it lost none of 5,684 and took back 2 of
+# 205 false alarms (haven_nlu/tuning/README.md). A guess (out_of_scope, the fallback), small
+# talk, distress, a request for help or a place to stay, and a grooming or meeting report never
+# overrule a crisis phrase: there the classifiers put "what's the quickest way to die" and
+# "為什麼每天都要被打" below 0.05 too.
+QUESTION_TOPICS = (
+    "ask_csam_report",
+    "ask_cyberbullying",
+    "ask_privacy",
+    "ask_harmful_content",
+    "ask_law",
+    "ask_report_platform",
+    "ask_parent_warning_signs",
+    "ask_talk_to_child",
+)
+SECOND_OPINION_OVERRULES_PATTERN = 0.05
 # When the ranking holds no crisis intent at all, the reply with the emergency numbers.
 ESCALATION_DEFAULT = "crisis_immediate_danger"
 
@@ -87,6 +111,14 @@ class CrisisSafetyNet(MessageRule):
         predicted = (message.get(INTENT) or {}).get("name")
         if finding is None:
             self._weigh_second_opinion(message, predicted, assessment.no_crisis_reason)
+            return
+        probability = message.get(PROBABILITY_KEY)
+        if _topic_question(predicted, probability):
+            message.set(
+                PARSE_KEY,
+                {**finding.as_dict(), "overrode": None, "overruled": f"{predicted}:{probability}"},
+                add_to_output=True,
+            )
             return
         overridden = self._should_override(predicted, finding.intent)
         message.set(
@@ -164,6 +196,15 @@ def _answer_with(message: Message, intent: str, confidence: float) -> None:
     ranking = [e for e in message.get(INTENT_RANKING_KEY) or [] if e.get("name") != intent]
     message.set(INTENT, prediction, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [dict(prediction), *ranking], add_to_output=True)
+
+
+def _topic_question(predicted: Optional[str], probability: Optional[float]) -> bool:
+    """Both classifiers read a question about a topic where a crisis phrase matched."""
+    return (
+        predicted in QUESTION_TOPICS
+        and probability is not None
+        and probability < SECOND_OPINION_OVERRULES_PATTERN
+    )
 
 
 def _escalation_threshold(predicted: Optional[str]) -> float:

@@ -51,6 +51,12 @@ story may be framed by today (今天翻到國一的日記 那時候…) or marke
 A media match also holds when a level or an episode of it is named after the match (玩恐怖遊戲
 被關在地下室那關), and a resolution may start at 今年 or 如今 as well as 現在.
 
+Since 2026-12-04: a match that opens just before a quote and ends inside it is quoted (她就要「殺了
+我們全部」); a question of whether put to the writer and denied elsewhere in the message is no
+crisis (問我是不是想傷害自己 … 我沒有要傷害自己); laughter after any self-harm phrase beside an
+everyday cause reads it as a joke; "是三年前的事" after a match tells of the past; and 一直 in a
+past story no longer keeps it current when the writer says how things are now.
+
 A few cries count only as the whole message (``alone``: "救我", "救命!!"): inside a sentence
 they are as often everyday exaggeration (這題好難 救我).
 
@@ -95,8 +101,14 @@ _DEGREE = re.compile(
 )
 # "被勒索過": 過 after a match tells of the past, but not "過來", "過去", "過後".
 _NOT_EXPERIENCE = ("過來", "過去", "過後")
+# 2026-12-04: "被跟蹤是三年前的事": the match said to be a thing of the past, right after it.
+_PAST_THING = re.compile(
+    r"(?:是|都是|已經是)(?:[一二兩三四五六七八九十幾好多\d]+(?:年|個月|週|個禮拜)前|以前|之前|小時候|去年|前年)的事"
+)
 # "有沒有", "是不是": a question, not a negation, inside a match.
 _QUESTION = re.compile(r"(.)[不沒]\1")
+# "問我是不是想…": a question of whether, before a match. 2026-12-04.
+_ASKED = re.compile(r"(?:是不是|有沒有|會不會)[想要會有在]*$")
 _CLAUSE_SPLIT = f"[{re.escape(CLAUSE_ENDS)}]"
 # A stretch of English words in a Chinese message ("那首英文歌一直唱 I wanna die").
 _ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’ ,.!?-]*")
@@ -395,7 +407,11 @@ class ChineseCrisisDetector:
             (
                 "quoted",
                 lambda: any(
-                    a <= start and end <= b and not self._relayed(message, a, b, end - start)
+                    # 2026-12-04: or the match opens just before the quote and ends inside it
+                    # ("她就要「殺了我們全部」"): its crisis words are the quoted ones.
+                    (a <= start or a - start <= 2)
+                    and a < end <= b
+                    and not self._relayed(message, a, b, end - start)
                     for a, b in message.quoted
                 ),
             ),
@@ -422,6 +438,11 @@ class ChineseCrisisDetector:
                             phrase.category in ("danger", "abuse")
                             and any(w in message.text[start:end] for w in self._words("accident"))
                         )
+                        # 2026-12-04: "美工刀拆箱，我一直怕割": a chore in a self-harm match.
+                        or (
+                            phrase.category == "self_harm"
+                            and any(w in message.text[start:end] for w in self._words("chores"))
+                        )
                     )
                 ),
             ),
@@ -436,6 +457,7 @@ class ChineseCrisisDetector:
             ),
             ("pretend", lambda: any(before.endswith(w) for w in self._words("pretend"))),
             ("negated", lambda: self._negated(message, start, end, phrase)),
+            ("asked", lambda: self._asked_and_denied(message, start, end, phrase)),
             ("past", lambda: self._resolved_in_the_past(message, start, end)),
             ("quit", lambda: self._quit(message, start, end)),
             ("hyperbole", lambda: phrase.category == "self_harm" and self._degree(message, start)),
@@ -459,6 +481,16 @@ class ChineseCrisisDetector:
                 lambda: (
                     (phrase.hyperbole_prone or phrase.category == "danger")
                     and self._after_has(message, end, "laughter")
+                ),
+            ),
+            (
+                # 2026-12-04: laughter after any self-harm phrase beside an everyday cause
+                # ("體育課要跑三千 我可以先寫好遺書再去嗎哈哈哈").
+                "joke",
+                lambda: (
+                    phrase.category == "self_harm"
+                    and self._after_has(message, end, "laughter")
+                    and self._trivial(message, start, end)
                 ),
             ),
         )
@@ -540,10 +572,17 @@ class ChineseCrisisDetector:
             and "被" not in message.text[:start]
             and not _THIS_CASE.search(message.text[clause_start:start])
         )
+        # 2026-12-04: the match's own 自己 is no writer in a question of whether, asked of
+        # anyone ("問卷問最近有沒有想傷害自己").
+        own = message.text[start:end]
+        if _ASKED.search(message.text[clause_start:start]):
+            own = own.replace("自己", "")
         return (
             (lesson or counts_as or _has(clause, self._words("topic")))
             and not searching
-            and not self._first_person(clause)
+            and not self._first_person(
+                message.text[clause_start:start] + own + message.text[end:clause_end]
+            )
         )
 
     def _hypothetical(self, message: _Text, start: int, end: int) -> bool:
@@ -598,7 +637,15 @@ class ChineseCrisisDetector:
             ):
                 return True  # "有人po別人的私密照": someone else's pictures
             done_to = not text[start:end].endswith(("給", "跟", "和", "對"))  # not "拍…給他"
-            victim = next((w for w in self._words("third_party") if text.startswith(w, end)), None)
+            # 2026-12-04: or described by it ("那個被打的孩子").
+            victim = next(
+                (
+                    w
+                    for w in self._words("third_party")
+                    if text.startswith(w, end) or text.startswith("的" + w, end)
+                ),
+                None,
+            )
             if done_to and victim and not (own_child and victim in self._words("child_words")):
                 return True  # "那個老師性騷擾學生": it was done to someone else
             subject_end = max(
@@ -675,6 +722,18 @@ class ChineseCrisisDetector:
             after, self._words("not_denials")
         )
 
+    def _asked_and_denied(self, message: _Text, start: int, end: int, phrase: _Phrase) -> bool:
+        """ "視窗問我是不是想傷害自己 … 我沒有要傷害自己": the match is a question put to the
+        writer (是不是, 有沒有, 會不會 before it), and the writer denies the same phrase elsewhere
+        in the message. 2026-12-04."""
+        clause_start, _ = message.clause(start, start)
+        if not _ASKED.search(message.text[clause_start:start]):
+            return False
+        return any(
+            other.span() != (start, end) and self._negated(message, *other.span(), phrase)
+            for other in self._exact[phrase.key].finditer(message.text)
+        )
+
     def _resolved_in_the_past(self, message: _Text, start: int, end: int) -> bool:
         """ "以前會割手 已經戒掉兩年了": a past marker before, a resolution after, and nothing
         saying it is happening again."""
@@ -688,6 +747,7 @@ class ChineseCrisisDetector:
         if marker < 0 and not (
             any(after_match.startswith(w) for w in self._context.get("past_after") or ())
             or (after_match.startswith("過") and not after_match.startswith(_NOT_EXPERIENCE))
+            or _PAST_THING.match(text, end)
         ):
             return False
         # The present frame before the story ("今天翻到國一的日記 那時候很想死") is not the
@@ -704,15 +764,16 @@ class ChineseCrisisDetector:
         frame = text[sentence_start:story_start]
         for word in self._context.get("telling_days") or ():
             frame = frame.replace(word, "")
-        if _has(story + " " + frame, self._words("current")) or _has(
-            told, self._words("current_before")
-        ):
+        if _has(story + " " + frame, self._words("current")):
             return False  # "一直" after the match is the help: "後來輔導老師一直陪我"
         after = text[end : end + _RESOLUTION_FAR]
         nows = [after.find(w) for w in self._context.get("now") or ("現在",) if w in after]
-        return _has(after, self._words("resolved")) or any(
-            _has(after[now : now + 10], self._words("resolved_now")) for now in nows
-        )
+        resolved_now = any(_has(after[now : now + 10], self._words("resolved_now")) for now in nows)
+        # 2026-12-04: "一直" in the story ("去年…他從學校一直跟到我家巷口") is the past too
+        # when the writer says how things are now ("現在已經一年都沒事").
+        if _has(told, self._words("current_before")):
+            return resolved_now
+        return _has(after, self._words("resolved")) or resolved_now
 
     def _quit(self, message: _Text, start: int, end: int) -> bool:
         """ "我戒掉自傷快一年了": a quitting word right before the match, and nothing saying it

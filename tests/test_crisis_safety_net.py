@@ -13,18 +13,23 @@ those had become ``dev_d.yml`` and ``dev_zh_b.yml``.
 Measured on these blind sets (counts only): with the commit before the fifth session's work
 (dc432c1), at the end of it (b920028), on 2026-12-03 (sixth session, 8cf0873) after four more
 tuning sets written blind, the crisis classifier averaging a second, ratio-scaled regression,
-and the patterns tuned on the four sets, and now (seventh session) after four more sets, the
-patterns tuned on them, and DIET retrained without the n-grams seen only once
-(haven_nlu/tuning/README.md):
+and the patterns tuned on the four sets, at the end of the seventh session (6fb69d4) after four
+more sets, the patterns tuned on them, and DIET retrained without the n-grams seen only once,
+and now (ninth session) after four more sets, the patterns tuned on them, and a crisis phrase
+yielding when both classifiers read a question about a topic (haven_nlu/tuning/README.md):
 
-                       dc432c1            b920028            8cf0873            now
-    English detector   0.655 / FA 0.085   0.659 / FA 0.076   0.686 / FA 0.068   0.712 / FA 0.068
-    English pipeline   0.939 / FA 0.119   0.952 / FA 0.102   0.961 / FA 0.097   0.961 / FA 0.085
-    Chinese detector   0.621 / FA 0.086   0.639 / FA 0.086   0.678 / FA 0.073   0.692 / FA 0.082
-    Chinese pipeline   0.925 / FA 0.133   0.934 / FA 0.129   0.956 / FA 0.103   0.969 / FA 0.103
+                       dc432c1        b920028        8cf0873        6fb69d4        now
+    English detector   0.655 / 0.085  0.659 / 0.076  0.686 / 0.068  0.712 / 0.068  0.738 / 0.068
+    English pipeline   0.939 / 0.119  0.952 / 0.102  0.961 / 0.097  0.961 / 0.085  0.978 / 0.085
+    Chinese detector   0.621 / 0.086  0.639 / 0.086  0.678 / 0.073  0.692 / 0.082  0.700 / 0.077
+    Chinese pipeline   0.925 / 0.133  0.934 / 0.129  0.956 / 0.103  0.969 / 0.103  0.969 / 0.107
 
 (recall / false alarms). Each batch of new tuning sets, scored once before any use, agreed with
-the blind figures (haven_nlu/tuning/README.md).
+the blind figures (haven_nlu/tuning/README.md). The last column's pipeline and the one before it
+were trained separately; with the intent classifier of the last column, the code and sets of
+6fb69d4's successor (221085b) gave 0.969 / 0.093 and 0.965 / 0.099: this session's changes
+caught two more English crises and one more Chinese one, took back two English false alarms
+and added two Chinese ones.
 
 (Retraining the intent classifier has moved the pipeline figures by up to 0.03 before; the
 detector and the crisis classifier are deterministic.) The previous blind sets had shown
@@ -79,8 +84,8 @@ MIN_RECALL = 0.98
 MAX_FALSE_ALARMS = 0.03
 # What the current detector and pipeline reach on the regression set, less a margin for the
 # run-to-run variation of training: they may only get better.
-DETECTOR_FLOORS = {"en": (0.70, 0.08), "zh-TW": (0.68, 0.09)}
-PIPELINE_FLOORS = {"en": (0.93, 0.12), "zh-TW": (0.935, 0.135)}
+DETECTOR_FLOORS = {"en": (0.73, 0.07), "zh-TW": (0.69, 0.08)}
+PIPELINE_FLOORS = {"en": (0.945, 0.115), "zh-TW": (0.935, 0.135)}
 BAR_NOT_MET = pytest.mark.xfail(
     strict=True, reason="the 98 % recall / 3 % false-alarm bar is not met yet (see module doc)"
 )
@@ -336,12 +341,20 @@ def test_which_intent_the_safety_net_leaves(predicted: str, text: str, expected:
     assert _classified(predicted, text).get(INTENT)["name"] == expected
 
 
+# A crisis phrase matches ("what i should do if someone threatens to post my pics") in what is a
+# question about a lesson.
+_LESSON = (
+    "my class is doing a project on online safety, can you explain what i should do if someone"
+    " threatens to post my pics"
+)
+
+
 @pytest.mark.parametrize(
     ("predicted", "text", "probability", "expected"),
     [
         # No crisis phrase matched: a confident crisis classifier is answered as a crisis, with
         # the most likely crisis intent in the ranking...
-        ("out_of_scope", "the rope is in my wardrobe", 0.9, "disclose_abuse"),
+        ("out_of_scope", "everything is ready for tonight", 0.9, "disclose_abuse"),
         ("feeling_distressed", "everything is too much and nobody listens", 0.6, "disclose_abuse"),
         # A grooming report keeps its own advice unless the crisis classifier is sure,
         ("ask_grooming", "he sent me his pic and now wants one back", 0.85, "disclose_abuse"),
@@ -365,8 +378,14 @@ def test_which_intent_the_safety_net_leaves(predicted: str, text: str, expected:
         # In between, the intent classifier keeps its choice.
         ("ask_grooming", "he keeps asking about my school", 0.4, "ask_grooming"),
         ("crisis_self_harm", "i just cant anymore", 0.45, "crisis_self_harm"),
-        # A crisis phrase still wins whatever the crisis classifier says.
+        # A crisis phrase still wins whatever the crisis classifier says,
         ("out_of_scope", "honestly i just want to kms", 0.01, "crisis_self_harm"),
+        ("out_of_scope", _LESSON, 0.01, "ask_sextortion"),
+        ("ask_grooming", _LESSON, 0.01, "ask_sextortion"),
+        ("feeling_distressed", _LESSON, 0.01, "ask_sextortion"),
+        # unless both classifiers read a question about a topic, the crisis classifier below 0.05.
+        ("ask_talk_to_child", _LESSON, 0.01, "ask_talk_to_child"),
+        ("ask_talk_to_child", _LESSON, 0.06, "ask_sextortion"),
     ],
 )
 def test_how_the_safety_net_weighs_the_crisis_classifier(
@@ -388,6 +407,14 @@ def test_an_escalation_records_that_the_crisis_classifier_decided() -> None:
         "overrode": "ask_privacy",
     }
     assert message.get(INTENT_RANKING_KEY)[0]["name"] == "crisis_immediate_danger"
+
+
+def test_a_crisis_phrase_set_aside_records_the_finding_and_who_overruled_it() -> None:
+    message = _classified("ask_talk_to_child", _LESSON, 0.01)
+    record = message.get(PARSE_KEY)
+    assert record["intent"] == "ask_sextortion"
+    assert record["overrode"] is None
+    assert record["overruled"] == "ask_talk_to_child:0.01"
 
 
 # ---------------------------------------------------------------- Traditional Chinese (Taiwan)
