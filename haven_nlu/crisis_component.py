@@ -15,6 +15,8 @@ instead. The parse data records what was done and why under ``crisis_safety_net`
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any, Dict, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -48,7 +50,11 @@ SECOND_OPINION_IS_SURE = 0.7
 # held-out grooming reports such as "he says only he understands me" became crisis replies:
 # Chinese grooming recall 0.65 -> 0.57), and small talk, where short everyday words the crisis
 # sets also use ("我現在在英國", "not right now") reached 0.5 to 0.7. A goodbye is not small talk
-# here: a farewell is how many suicide messages read, so "掰掰" keeps the ordinary threshold.
+# here: a farewell is how many suicide messages read ("以後不用再回我了 掰掰"), so it keeps the
+# ordinary threshold, except a bare farewell: nothing but words of leave-taking ("bye", "掰掰",
+# "我先下線了 晚安"). With the sets of 2026-12-04 in its training the crisis classifier put 0.51
+# on "掰掰" and 0.50 on "我先下線了", and the emergency reply to a child saying goodbye is a false
+# alarm of the commonest kind; the farewells in the labelled crises all say more than that.
 SECOND_OPINION_VERY_SURE = 0.8
 SMALL_TALK_INTENTS = (
     "greet",
@@ -157,7 +163,9 @@ class CrisisSafetyNet(MessageRule):
                 self._downgrade(message, predicted, no_crisis_reason)
             elif probability is not None and probability < SECOND_OPINION_DOUBTS:
                 self._downgrade(message, predicted, f"second_opinion:{probability:.2f}")
-        elif probability is not None and probability >= _escalation_threshold(predicted):
+        elif probability is not None and probability >= _escalation_threshold(
+            predicted, message.get(TEXT) or ""
+        ):
             self._escalate(message, predicted, probability)
 
     @staticmethod
@@ -207,10 +215,69 @@ def _topic_question(predicted: Optional[str], probability: Optional[float]) -> b
     )
 
 
-def _escalation_threshold(predicted: Optional[str]) -> float:
+def _escalation_threshold(predicted: Optional[str], text: str = "") -> float:
     """How sure the crisis classifier must be to replace ``predicted`` with a crisis intent."""
-    if predicted in NEVER_ESCALATED:
+    words = _letters(text)
+    if predicted in NEVER_ESCALATED or _leaving_for_the_day(words):
         return float("inf")
-    if predicted in ESCALATES_ONLY_WHEN_SURE:
+    if predicted in ESCALATES_ONLY_WHEN_SURE or _BARE_FAREWELL.fullmatch(words):
         return SECOND_OPINION_VERY_SURE
     return SECOND_OPINION_SEES_CRISIS
+
+
+_LEAVE_TAKING = (
+    "bye", "byee", "byeee", "bye bye", "goodbye", "good bye", "cya", "see ya", "see you",
+    "see you later", "later", "gtg", "g2g", "ttyl", "good night", "goodnight", "gn", "night",
+    "nite", "thanks", "thank you", "thx", "ty", "ok", "okay", "k", "kk", "lol", "haha", "好", "嗯",
+    "掰掰", "掰", "拜拜", "拜", "再見", "881", "88", "晚安", "下次見", "下次聊", "先這樣",
+    "謝謝", "謝啦", "先下線", "我先下線", "我要下線", "下線",
+)  # fmt: skip
+# Emoji that wave or smile: the only ones a bare farewell may carry.
+_FRIENDLY = set("👋🙂😊😀😄😁😆✌😴💤🌙✨😘🤗~\ufe0f")
+_PARTICLES = ("了", "囉", "啦", "喔", "哦", "唷", "嘍")
+_BARE_FAREWELL = re.compile(
+    "(?:{words})(?:{particles})*(?: ?(?:{words})(?:{particles})*)*".format(
+        words="|".join(sorted(map(re.escape, _LEAVE_TAKING), key=len, reverse=True)),
+        particles="|".join(_PARTICLES),
+    )
+)
+
+
+# Leaving for an everyday reason: "gtg dinner bye", "媽媽叫我了 掰掰", "我要去洗澡了 881". The
+# crisis classifier put 0.6 to 0.9 on such messages (the labelled farewells of suicide also say
+# "i have to go" and "掰掰"), so a child off to dinner got the emergency reply; the patterns still
+# read "going to sleep forever" or "以後不會再來了". Sleep and bed are not everyday reasons here.
+_BYE = re.compile(
+    r"\b(?:bye+|goodbye|gtg|g2g|ttyl|cya|see ya|later)\b|掰|拜拜|881|88|再見|先這樣|下線|下次[聊見]"
+)
+_EVERYDAY_REASON = re.compile(
+    r"\b(?:dinner|lunch|breakfast|eat|shower|bath|homework|school|class|practice|training"
+    r"|church|piano|football|soccer|(?:mom|mum|dad|mother|father|nan|grandma) (?:is )?call\w*"
+    r"|(?:mom|mum|dad|mother|father|nan|grandma) wants me)\b"
+    r"|洗澡|吃飯|吃晚餐|吃早餐|吃午餐|寫功課|寫作業|上課|補習|上學|練習|練琴|打球|出門"
+    r"|[媽爸嬤公]叫我"
+)
+# Words (a Chinese character counts as one): a goodbye that says more is left to the classifier.
+MAX_LEAVING_WORDS = 12
+
+
+def _leaving_for_the_day(words: str) -> bool:
+    """A short goodbye with an everyday reason and no other emoji: "gtg dinner bye"."""
+    length = len(re.findall(r"[a-z0-9']+|[^\sa-z0-9']", words))
+    return (
+        length <= MAX_LEAVING_WORDS
+        and bool(_BYE.search(words))
+        and bool(_EVERYDAY_REASON.search(words))
+        and all(unicodedata.category(char) != "So" for char in words)
+    )
+
+
+def _letters(text: str) -> str:
+    """The words of a message in lower case, without punctuation or friendly emoji ("bye!! 👋").
+    Other emoji stay and make a farewell more than bare: "😭😭😭 goodbye" is a crisis in the
+    labelled sets."""
+    kept = (
+        " " if unicodedata.category(char).startswith(("P", "Z")) or char in _FRIENDLY else char
+        for char in text.lower()
+    )
+    return " ".join("".join(kept).split())

@@ -375,6 +375,19 @@ _LESSON = (
             0.9,
             "crisis_self_harm",
         ),
+        # A farewell with more to it is how many suicide messages read; a bare one is small talk.
+        ("goodbye", "以後不用再回我了 掰掰", 0.6, "disclose_abuse"),
+        ("goodbye", "thanks for everything. bye", 0.6, "disclose_abuse"),
+        ("goodbye", "掰掰囉 👋", 0.6, "goodbye"),
+        ("goodbye", "ok thanks bye!!", 0.6, "goodbye"),
+        ("out_of_scope", "我先下線了 晚安", 0.6, "out_of_scope"),
+        ("goodbye", "bye", 0.85, "disclose_abuse"),
+        # Off to dinner is not a farewell of that kind, however sure the crisis classifier is,
+        ("goodbye", "gtg dinner bye", 0.95, "goodbye"),
+        ("goodbye", "媽媽叫我了 掰掰", 0.95, "goodbye"),
+        # unless there is more to it.
+        ("goodbye", "媽媽叫我了 掰掰 謝謝大家這段時間的照顧", 0.6, "disclose_abuse"),
+        ("goodbye", "😭 gtg dinner bye", 0.6, "disclose_abuse"),
         # In between, the intent classifier keeps its choice.
         ("ask_grooming", "he keeps asking about my school", 0.4, "ask_grooming"),
         ("crisis_self_harm", "i just cant anymore", 0.45, "crisis_self_harm"),
