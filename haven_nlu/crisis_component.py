@@ -245,30 +245,42 @@ _BARE_FAREWELL = re.compile(
 
 # Leaving for an everyday reason: "gtg dinner bye", "媽媽叫我了 掰掰", "我要去洗澡了 881". The
 # crisis classifier put 0.6 to 0.9 on such messages (the labelled farewells of suicide also say
-# "i have to go" and "掰掰"), so a child off to dinner got the emergency reply; the patterns still
-# read "going to sleep forever" or "以後不會再來了". Sleep and bed are not everyday reasons here.
+# "i have to go" and "掰掰"), so a child off to dinner got the emergency reply. Only a message
+# made of nothing but these words counts: "im going to eat all my pills bye" or "take a bath with
+# a razor, bye" say more, and the crisis classifier still decides. Sleep and bed are not everyday
+# reasons here ("going to sleep, bye" is how some suicide notes read).
 _BYE = re.compile(
-    r"\b(?:bye+|goodbye|gtg|g2g|ttyl|cya|see ya|later)\b|掰|拜拜|881|88|再見|先這樣|下線|下次[聊見]"
+    r"\b(?:bye+|goodbye|gtg|g2g|ttyl|cya)\b|see ya|掰|拜拜|(?<!\d)881?(?!\d)|再見|先這樣|下線"
 )
 _EVERYDAY_REASON = re.compile(
-    r"\b(?:dinner|lunch|breakfast|eat|shower|bath|homework|school|class|practice|training"
-    r"|church|piano|football|soccer|(?:mom|mum|dad|mother|father|nan|grandma) (?:is )?call\w*"
-    r"|(?:mom|mum|dad|mother|father|nan|grandma) wants me)\b"
-    r"|洗澡|吃飯|吃晚餐|吃早餐|吃午餐|寫功課|寫作業|上課|補習|上學|練習|練琴|打球|出門"
-    r"|[媽爸嬤公]叫我"
+    r"\b(?:dinner|lunch|breakfast|tea|eat|shower|bath|homework|school|class|practice|training"
+    r"|church|piano|football|soccer|calling)\b|洗澡|吃飯|晚餐|早餐|午餐|功課|作業|上課|補習|上學|練習"
+    r"|練琴|打球|出門|叫我"
 )
-# Words (a Chinese character counts as one): a goodbye that says more is left to the classifier.
-MAX_LEAVING_WORDS = 12
+_LEAVING_WORDS = (
+    *_LEAVE_TAKING, "i", "im", "i'm", "i m", "have", "to", "got", "gotta", "go", "going", "gonna",
+    "need", "off", "now", "for", "its", "it's", "it s", "time", "my", "the", "a", "so", "sorry",
+    "brb", "me", "is", "wants", "and", "do", "take", "eat", "dinner", "lunch", "breakfast", "tea",
+    "shower", "bath", "homework", "school", "class", "practice", "training", "church", "piano",
+    "football", "soccer", "calling", "mom", "mum", "dad", "mother", "father", "nan", "grandma",
+    "grandpa", "see ya", "我", "要", "去", "先", "該", "得", "準備", "現在", "在", "媽媽", "媽",
+    "爸爸", "爸", "阿嬤", "阿公", "奶奶", "爺爺", "叫我", "洗澡", "吃飯", "吃晚餐", "吃早餐",
+    "吃午餐", "寫功課", "寫作業", "上課", "補習", "上學", "練習", "練琴", "打球", "出門", "881",
+    *_PARTICLES,
+)  # fmt: skip
+_ONLY_LEAVING_WORDS = re.compile(
+    "(?:(?:{words}) ?)+".format(
+        words="|".join(sorted(map(re.escape, set(_LEAVING_WORDS)), key=len, reverse=True))
+    )
+)
 
 
 def _leaving_for_the_day(words: str) -> bool:
-    """A short goodbye with an everyday reason and no other emoji: "gtg dinner bye"."""
-    length = len(re.findall(r"[a-z0-9']+|[^\sa-z0-9']", words))
+    """A goodbye with an everyday reason and nothing else: "gtg dinner bye", "媽媽叫我了 掰掰"."""
     return (
-        length <= MAX_LEAVING_WORDS
-        and bool(_BYE.search(words))
+        bool(_BYE.search(words))
         and bool(_EVERYDAY_REASON.search(words))
-        and all(unicodedata.category(char) != "So" for char in words)
+        and bool(_ONLY_LEAVING_WORDS.fullmatch(words))
     )
 
 

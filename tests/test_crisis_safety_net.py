@@ -388,6 +388,8 @@ _LESSON = (
         # unless there is more to it.
         ("goodbye", "媽媽叫我了 掰掰 謝謝大家這段時間的照顧", 0.6, "disclose_abuse"),
         ("goodbye", "😭 gtg dinner bye", 0.6, "disclose_abuse"),
+        ("goodbye", "im going to eat all my pills bye", 0.6, "disclose_abuse"),
+        ("goodbye", "going to take a long bath with a razor bye", 0.6, "disclose_abuse"),
         # In between, the intent classifier keeps its choice.
         ("ask_grooming", "he keeps asking about my school", 0.4, "ask_grooming"),
         ("crisis_self_harm", "i just cant anymore", 0.45, "crisis_self_harm"),
