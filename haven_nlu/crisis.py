@@ -1290,12 +1290,12 @@ def _hypothetical(doc: Doc, span: Span) -> bool:
     sentence = {token.lemma_ for token in doc[sentence_start : span.end + 4]}
     if set(opening) & {"what", "how", "which"} and sentence & _ABOUT_WORDS:
         return True  # "what does kms stand for", "as a teacher, what signs tell me a pupil..."
-    clause = [token.lower_ for token in doc[sentence_start : span.end]]
     # 2026-12-04: "the difference between feeling sad and feeling suicidal": words compared.
     if _COMPARED.search(" ".join(opening)):
         return True
     # "why do kids get sextorted": a question about people in general, not a report.
-    if opening[:1] == ["why"] and _PEOPLE & set(opening[1:4]) and not _FIRST_PERSON & set(clause):
+    up_to_match = {token.lower_ for token in doc[sentence_start : span.end]}
+    if opening[:1] == ["why"] and _PEOPLE & set(opening[1:4]) and not _FIRST_PERSON & up_to_match:
         return True
     # "another asked whether the writer was suicidal": someone else's state asked about.
     asked = _ASKED_IF.search(doc[sentence_start : span.start].text)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Sequence
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
@@ -215,7 +215,7 @@ def _topic_question(predicted: Optional[str], probability: Optional[float]) -> b
     )
 
 
-def _escalation_threshold(predicted: Optional[str], text: str = "") -> float:
+def _escalation_threshold(predicted: Optional[str], text: str) -> float:
     """How sure the crisis classifier must be to replace ``predicted`` with a crisis intent."""
     words = _letters(text)
     if predicted in NEVER_ESCALATED or _leaving_for_the_day(words):
@@ -223,6 +223,11 @@ def _escalation_threshold(predicted: Optional[str], text: str = "") -> float:
     if predicted in ESCALATES_ONLY_WHEN_SURE or _BARE_FAREWELL.fullmatch(words):
         return SECOND_OPINION_VERY_SURE
     return SECOND_OPINION_SEES_CRISIS
+
+
+def _alternation(words: Sequence[str]) -> str:
+    """A regex matching any of ``words``, the longest first ("bye bye" before "bye")."""
+    return "|".join(sorted(map(re.escape, set(words)), key=len, reverse=True))
 
 
 _LEAVE_TAKING = (
@@ -236,10 +241,8 @@ _LEAVE_TAKING = (
 _FRIENDLY = set("👋🙂😊😀😄😁😆✌😴💤🌙✨😘🤗~\ufe0f")
 _PARTICLES = ("了", "囉", "啦", "喔", "哦", "唷", "嘍")
 _BARE_FAREWELL = re.compile(
-    "(?:{words})(?:{particles})*(?: ?(?:{words})(?:{particles})*)*".format(
-        words="|".join(sorted(map(re.escape, _LEAVE_TAKING), key=len, reverse=True)),
-        particles="|".join(_PARTICLES),
-    )
+    f"(?:{_alternation(_LEAVE_TAKING)})(?:{_alternation(_PARTICLES)})*"
+    f"(?: ?(?:{_alternation(_LEAVE_TAKING)})(?:{_alternation(_PARTICLES)})*)*"
 )
 
 
@@ -252,27 +255,26 @@ _BARE_FAREWELL = re.compile(
 _BYE = re.compile(
     r"\b(?:bye+|goodbye|gtg|g2g|ttyl|cya)\b|see ya|掰|拜拜|(?<!\d)881?(?!\d)|再見|先這樣|下線"
 )
+_EVERYDAY_REASONS_EN = (
+    "dinner", "lunch", "breakfast", "tea", "eat", "shower", "bath", "homework", "school", "class",
+    "practice", "training", "church", "piano", "football", "soccer", "calling",
+)  # fmt: skip
+_EVERYDAY_REASONS_ZH = (
+    "洗澡", "吃飯", "吃晚餐", "吃早餐", "吃午餐", "寫功課", "寫作業", "上課", "補習", "上學",
+    "練習", "練琴", "打球", "出門", "叫我",
+)  # fmt: skip
 _EVERYDAY_REASON = re.compile(
-    r"\b(?:dinner|lunch|breakfast|tea|eat|shower|bath|homework|school|class|practice|training"
-    r"|church|piano|football|soccer|calling)\b|洗澡|吃飯|晚餐|早餐|午餐|功課|作業|上課|補習|上學|練習"
-    r"|練琴|打球|出門|叫我"
+    rf"\b(?:{_alternation(_EVERYDAY_REASONS_EN)})\b|{_alternation(_EVERYDAY_REASONS_ZH)}"
 )
 _LEAVING_WORDS = (
-    *_LEAVE_TAKING, "i", "im", "i'm", "i m", "have", "to", "got", "gotta", "go", "going", "gonna",
-    "need", "off", "now", "for", "its", "it's", "it s", "time", "my", "the", "a", "so", "sorry",
-    "brb", "me", "is", "wants", "and", "do", "take", "eat", "dinner", "lunch", "breakfast", "tea",
-    "shower", "bath", "homework", "school", "class", "practice", "training", "church", "piano",
-    "football", "soccer", "calling", "mom", "mum", "dad", "mother", "father", "nan", "grandma",
-    "grandpa", "see ya", "我", "要", "去", "先", "該", "得", "準備", "現在", "在", "媽媽", "媽",
-    "爸爸", "爸", "阿嬤", "阿公", "奶奶", "爺爺", "叫我", "洗澡", "吃飯", "吃晚餐", "吃早餐",
-    "吃午餐", "寫功課", "寫作業", "上課", "補習", "上學", "練習", "練琴", "打球", "出門", "881",
-    *_PARTICLES,
+    *_LEAVE_TAKING, *_EVERYDAY_REASONS_EN, *_EVERYDAY_REASONS_ZH, *_PARTICLES,
+    "i", "im", "i'm", "i m", "have", "to", "got", "gotta", "go", "going", "gonna", "need", "off",
+    "now", "for", "its", "it's", "it s", "time", "my", "the", "a", "so", "sorry", "brb", "me",
+    "is", "wants", "and", "do", "take", "mom", "mum", "dad", "mother", "father", "nan", "grandma",
+    "grandpa", "我", "要", "去", "先", "該", "得", "準備", "現在", "在", "媽媽", "媽", "爸爸", "爸",
+    "阿嬤", "阿公", "奶奶", "爺爺",
 )  # fmt: skip
-_ONLY_LEAVING_WORDS = re.compile(
-    "(?:(?:{words}) ?)+".format(
-        words="|".join(sorted(map(re.escape, set(_LEAVING_WORDS)), key=len, reverse=True))
-    )
-)
+_ONLY_LEAVING_WORDS = re.compile(f"(?:(?:{_alternation(_LEAVING_WORDS)}) ?)+")
 
 
 def _leaving_for_the_day(words: str) -> bool:
