@@ -16,6 +16,7 @@ INTENT_TOPICS = {
     "ask_sextortion": ("sextortion", True),
     "ask_shelter": ("runaway", True),
     "feeling_distressed": ("distress", False),
+    "worried_about_friend": ("self_harm", True),
     "ask_grooming": ("grooming", False),
     "ask_csam_report": ("csam", False),
     "ask_cyberbullying": ("cyberbullying", False),

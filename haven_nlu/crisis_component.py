@@ -95,6 +95,13 @@ QUESTION_TOPICS = (
 SECOND_OPINION_OVERRULES_PATTERN = 0.05
 # When the ranking holds no crisis intent at all, the reply with the emergency numbers.
 ESCALATION_DEFAULT = "crisis_immediate_danger"
+# A crisis phrase the detector read as someone else's ("my mate says he doesn't see the point in
+# living, how do i help him") is a child worried about a friend: their answer carries the
+# helplines and how to help. Before that intent existed such messages got the clarification.
+FRIEND_INTENT = "worried_about_friend"
+SOMEONE_ELSE = "someone_else"
+# Not an answer to a friend's crisis: a guess, or small talk.
+GUESSES = ("nlu_fallback", "out_of_scope", "goodbye", *SMALL_TALK_INTENTS)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -183,13 +190,19 @@ class CrisisSafetyNet(MessageRule):
 
     @staticmethod
     def _downgrade(message: Message, predicted: str, reason: str) -> None:
+        """Answer with the next-best topic instead of a crisis; a friend's crisis with the friend
+        answer unless the classifier names another topic; otherwise, when nothing else is
+        likely, ask (the clarification names the emergency route)."""
         ranking = [
             entry
             for entry in message.get(INTENT_RANKING_KEY) or []
             if entry.get("name") not in CRISIS_ONLY_INTENTS
         ]
         best = ranking[0] if ranking else None
-        if best is None or best.get("confidence", 0.0) < MIN_ALTERNATIVE_CONFIDENCE:
+        unsure = best is None or best.get("confidence", 0.0) < MIN_ALTERNATIVE_CONFIDENCE
+        if reason.endswith(SOMEONE_ELSE) and (unsure or best.get("name") in GUESSES):
+            best = {"name": FRIEND_INTENT, "confidence": 1.0}
+        elif unsure:
             best = {"name": "nlu_fallback", "confidence": 1.0}
         message.set(INTENT, best, add_to_output=True)
         message.set(

@@ -29,7 +29,7 @@ TAXONOMY = """
     ask_privacy ask_harmful_content ask_law ask_report_platform ask_parent_warning_signs
     ask_talk_to_child ask_help ask_shelter disclose_abuse crisis_self_harm crisis_immediate_danger
     request_forget
-    feeling_distressed set_language
+    feeling_distressed set_language worried_about_friend
 """.split()
 RISK_DISCLOSURE_CRISIS = """
     ask_grooming ask_sextortion ask_csam_report ask_cyberbullying ask_meeting_stranger ask_privacy
@@ -42,6 +42,7 @@ URGENT_INTENTS = {
     "ask_sextortion": "utter_urgent_sextortion",
     "ask_shelter": "utter_urgent_shelter",
     "feeling_distressed": "utter_urgent_distress",
+    "worried_about_friend": "utter_urgent_friend",
 }
 
 

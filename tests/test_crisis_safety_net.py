@@ -15,21 +15,22 @@ Measured on these blind sets (counts only): with the commit before the fifth ses
 tuning sets written blind, the crisis classifier averaging a second, ratio-scaled regression,
 and the patterns tuned on the four sets, at the end of the seventh session (6fb69d4) after four
 more sets, the patterns tuned on them, and DIET retrained without the n-grams seen only once,
-and now (ninth session) after four more sets, the patterns tuned on them, and a crisis phrase
-yielding when both classifiers read a question about a topic (haven_nlu/tuning/README.md):
+at the end of the ninth session (103fcc2) after four more sets, the patterns tuned on them, and a
+crisis phrase yielding when both classifiers read a question about a topic, and now (tenth
+session) with an intent for a child worried about a friend and more adults' reports about a child
+in their care in the training data (haven_nlu/tuning/README.md):
 
-                       dc432c1        b920028        8cf0873        6fb69d4        now
-    English detector   0.655 / 0.085  0.659 / 0.076  0.686 / 0.068  0.712 / 0.068  0.738 / 0.068
-    English pipeline   0.939 / 0.119  0.952 / 0.102  0.961 / 0.097  0.961 / 0.085  0.978 / 0.085
-    Chinese detector   0.621 / 0.086  0.639 / 0.086  0.678 / 0.073  0.692 / 0.082  0.700 / 0.077
-    Chinese pipeline   0.925 / 0.133  0.934 / 0.129  0.956 / 0.103  0.969 / 0.103  0.969 / 0.107
+                 dc432c1      b920028      8cf0873      6fb69d4      103fcc2      now
+English detector 0.655/0.085  0.659/0.076  0.686/0.068  0.712/0.068  0.738/0.068  0.738/0.068
+English pipeline 0.939/0.119  0.952/0.102  0.961/0.097  0.961/0.085  0.978/0.085  0.974/0.089
+Chinese detector 0.621/0.086  0.639/0.086  0.678/0.073  0.692/0.082  0.700/0.077  0.700/0.077
+Chinese pipeline 0.925/0.133  0.934/0.129  0.956/0.103  0.969/0.103  0.969/0.107  0.965/0.107
 
 (recall / false alarms). Each batch of new tuning sets, scored once before any use, agreed with
-the blind figures (haven_nlu/tuning/README.md). The last column's pipeline and the one before it
-were trained separately; with the intent classifier of the last column, the code and sets of
-6fb69d4's successor (221085b) gave 0.969 / 0.093 and 0.965 / 0.099: this session's changes
-caught two more English crises and one more Chinese one, took back two English false alarms
-and added two Chinese ones.
+the blind figures (haven_nlu/tuning/README.md). The last column moved by one sentence or two
+from the one before it (103fcc2 retrained here reproduced its figures exactly); over the 29
+tuning sets, each left out of the crisis classifier, the same change missed 8 fewer crises and
+raised 9 fewer false alarms.
 
 (Retraining the intent classifier has moved the pipeline figures by up to 0.03 before; the
 detector and the crisis classifier are deterministic.) The previous blind sets had shown
@@ -56,9 +57,11 @@ from typing import Dict, Optional, Tuple
 import pytest
 
 from haven_nlu.crisis import CrisisFinding, default_detector
+from haven_nlu.crisis_component import FRIEND_INTENT as FRIEND
 from haven_nlu.crisis_component import PARSE_KEY
 from haven_nlu.tuning.score import (
     CRISIS_INTENTS,
+    CRISIS_ONLY_INTENTS,
     detector_hits,
     load_set,
     pipeline_hits,
@@ -180,6 +183,36 @@ def test_the_pipeline_meets_the_safety_bar(parse, language: str) -> None:
 )
 def test_phrasings_known_to_defeat_chatbots_are_caught(parse, text: str) -> None:
     assert parse(text)["intent"]["name"] in CRISIS_INTENTS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend wants to kill herself",
+        "my best mate says he doesnt see the point in living anymore, how do i help him",
+        "think my girlfriend is cutting again, she hides her wrists",
+        "我朋友說她想自殺",
+        "同學一直在割手 我要跟誰說",
+    ],
+)
+def test_a_friend_in_trouble_gets_helplines_not_a_question(parse, text: str) -> None:
+    """A child worried about a friend gets the helplines and how to help (or, if the models read
+    it as the writer's own crisis, the crisis reply): never the "I'm not sure I understood" reply,
+    which a friend's suicide talk used to get when the safety net took back the crisis intent."""
+    intent = parse(text)["intent"]["name"]
+    assert intent in {"worried_about_friend", *CRISIS_INTENTS}, intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend just took a whole box of pills and she wont wake up",
+        "my bestie is on the bridge rn sending goodbye texts",
+        "朋友剛剛吞了一堆藥 現在叫不醒",
+    ],
+)
+def test_a_friend_in_danger_now_gets_the_emergency_reply(parse, text: str) -> None:
+    assert parse(text)["intent"]["name"] in CRISIS_ONLY_INTENTS
 
 
 def test_a_crisis_line_buried_in_a_long_message_is_caught(parse) -> None:
@@ -322,7 +355,11 @@ def _classified(intent: str, text: str, crisis_probability: Optional[float] = No
         ("crisis_self_harm", "this game is killing me", "out_of_scope"),
         ("crisis_self_harm", "my phone died again ugh", "out_of_scope"),
         ("crisis_self_harm", "i havent self harmed in 2 years and im proud", "out_of_scope"),
-        ("disclose_abuse", "my friend said her dad hits her, what should i do", "out_of_scope"),
+        # Someone else's crisis is a child worried about a friend: the friend answer, with the
+        # helplines, rather than a guess (out_of_scope is the best alternative here).
+        ("disclose_abuse", "my friend said her dad hits her, what should i do", FRIEND),
+        ("crisis_self_harm", "my mate doesnt see the point in living, how do i help him", FRIEND),
+        ("crisis_self_harm", "我朋友說她想死 我該怎麼辦", FRIEND),
         # A harmless reading explains the words it covers, not fear elsewhere in the message.
         (
             "crisis_immediate_danger",

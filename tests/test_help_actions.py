@@ -85,6 +85,17 @@ def test_offer_help_follows_the_conversations_topic_and_urgency() -> None:
     assert any(r.name in text for r in takedown if r.serves("Taiwan") or r.serves("International"))
 
 
+def test_talk_to_someone_after_a_friend_worry_brings_the_suicide_line_and_emergency_first() -> None:
+    tracker = make_tracker(
+        "/ask_help",
+        "ask_help",
+        slots={"country": "United States"},
+        earlier_intents=["worried_about_friend"],
+    )
+    text = texts(run(ActionOfferHelp(), tracker))
+    assert text.index("Emergency: call 911") < text.index("988")
+
+
 def test_offer_help_without_a_country_gives_the_international_route_and_a_picker() -> None:
     messages = run(ActionOfferHelp(), make_tracker("help", "ask_help"))
     text = texts(messages)

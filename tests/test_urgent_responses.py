@@ -22,7 +22,12 @@ from tests.zh_checks import assert_taiwan_chinese
 MAIN_COUNTRIES = covered_countries_now()
 URGENT_RESPONSES = sorted(set(URGENT_INTENTS.values()))
 GENERATED_RESPONSES = URGENT_RESPONSES + ["utter_urgent_csam", "utter_country_contacts"]
-NEEDS_EMERGENCY_NUMBER = {"utter_urgent_self_harm", "utter_urgent_danger", "utter_urgent_abuse"}
+NEEDS_EMERGENCY_NUMBER = {
+    "utter_urgent_self_harm",
+    "utter_urgent_danger",
+    "utter_urgent_abuse",
+    "utter_urgent_friend",
+}
 EN, ZH = "en", "zh-TW"
 REASSURANCE = {
     EN: ("not your fault", "right thing", "not to blame", "brave"),
