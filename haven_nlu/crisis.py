@@ -289,6 +289,19 @@ _HEARSAY = re.compile(
     r"\b(?:rumou?rs?|apparently|supposedly|gossip|heard (?:that|about))\b"
     r"|\b(?:think|thinks|suspect|worried|worry|concerned|pretty sure)(?: that)? (?:my|our|a|this)\b"
 )
+# A peer as the subject, told about by a child: "my friend keeps saying everyone would be better
+# off without her", "my gf cuts". A friend's crisis has an answer of its own (worried_about_friend:
+# the helplines and how to help), so it needs no advice word or rumour to be someone else's, as
+# long as nothing else in the clause is the child's ("my boyfriend is 22 and im 14", "giving my
+# stuff to my cousins") and the peer is not someone's relative ("my friend's big brother"). A
+# parent's child, a sibling and "someone" are not peers here.
+_PEER = re.compile(
+    r"\b(?:my|our)\s+(?:(?:best|close|online|old|only)\s+)?"
+    r"(?:friends?|bestie|bff|mates?|classmates?|teammates?|cousins?|girlfriend|boyfriend|gf|bf)"
+    r"(?!'|s?\s+(?:big|little|older|younger|step|dad|mum|mom|brother|sister|parent|uncle|aunt))"
+    r"\b"
+)
+_CHILDS_WORD = re.compile(r"\b(?:i|im|i'm|me|myself|mine|we|us|my|our)\b")
 _REPORTED = {"say", "tell", "text", "post", "write", "message", "dm", "admit", "mention"}
 _FIRST_PERSON_WORDS = {"i", "me", "my", "myself", "mine", "we", "us", "our"}
 # "told me", "asked me": the child is the one told, not the one it happens to.
@@ -698,7 +711,7 @@ class CrisisDetector:
                     reason = "benign"
                 someone_else = (
                     not reason
-                    and (advice or _hearsay(doc, span))
+                    and (advice or _hearsay(doc, span) or _peer_subject(doc, span))
                     and _about_someone_else(doc, span)
                 )
                 if (
@@ -1257,6 +1270,17 @@ def _parent_reporting(
             if token.lemma_ not in {"he", "she", "they"} and not _own_child(doc, start + i):
                 return False
     return not (_FIRST_PERSON_WORDS & {token.lemma_ for token in span})
+
+
+def _peer_subject(doc: Doc, span: Span) -> bool:
+    """A friend, mate, classmate, cousin or partner opens the clause of the match, and nothing
+    else in the clause is the child's."""
+    clause = doc[_clause_start(doc, span.start) : span.end].text
+    peer = _PEER.search(clause[: span.start_char - doc[_clause_start(doc, span.start)].idx])
+    if peer is None:
+        return False
+    rest = clause[: peer.start()] + clause[peer.end() :]
+    return _CHILDS_WORD.search(rest) is None
 
 
 def _hearsay(doc: Doc, span: Span) -> bool:

@@ -17,12 +17,13 @@ and the patterns tuned on the four sets, at the end of the seventh session (6fb6
 more sets, the patterns tuned on them, and DIET retrained without the n-grams seen only once,
 at the end of the ninth session (103fcc2) after four more sets, the patterns tuned on them, and a
 crisis phrase yielding when both classifiers read a question about a topic, and now (tenth
-session) with an intent for a child worried about a friend and more adults' reports about a child
-in their care in the training data (haven_nlu/tuning/README.md):
+session) with an intent for a child worried about a friend, more adults' reports about a child
+in their care in the training data, and a peer's crisis told by a child left to the classifiers
+(haven_nlu/tuning/README.md):
 
                  dc432c1      b920028      8cf0873      6fb69d4      103fcc2      now
-English detector 0.655/0.085  0.659/0.076  0.686/0.068  0.712/0.068  0.738/0.068  0.738/0.068
-English pipeline 0.939/0.119  0.952/0.102  0.961/0.097  0.961/0.085  0.978/0.085  0.974/0.089
+English detector 0.655/0.085  0.659/0.076  0.686/0.068  0.712/0.068  0.738/0.068  0.738/0.059
+English pipeline 0.939/0.119  0.952/0.102  0.961/0.097  0.961/0.085  0.978/0.085  0.974/0.085
 Chinese detector 0.621/0.086  0.639/0.086  0.678/0.073  0.692/0.082  0.700/0.077  0.700/0.077
 Chinese pipeline 0.925/0.133  0.934/0.129  0.956/0.103  0.969/0.103  0.969/0.107  0.965/0.107
 
@@ -275,6 +276,11 @@ def test_the_issue_examples_do_not_cry_wolf(text: str) -> None:
         ("the man who followed me home last year is outside my house", "danger"),
         # People are no trivial cause, even on the bus ("this lag makes me want to die" is one).
         ("the boys on my bus make me want to die", "self_harm"),
+        # A peer in a clause that is also the child's, or a peer's relative, is not a friend's
+        # crisis told to the child.
+        ("my boyfriend is 22 and im 14 and he wants to have sex", "abuse"),
+        ("giveing my stuff away to my cuzins so they have it after", "self_harm"),
+        ("my freinds big brother wants to play a secret touching game", "abuse"),
     ],
 )
 def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -300,6 +306,9 @@ def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
         # A danger dated long ago, and a song a parent's child quotes.
         "there was a fire in our flat 2 years ago, how do i make a fire escape plan",
         "my daughter loves the song that goes 'i wanna die tonight'",
+        # A peer's crisis, told without asking for advice: the friend answer, not the crisis one.
+        "my friend keeps saying everyone would be better off without her",
+        "my gf cuts herself when her parents fight",
     ],
 )
 def test_reported_and_resolved_crises_do_not_fire(text: str) -> None:
