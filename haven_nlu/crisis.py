@@ -242,6 +242,9 @@ _QUOTED = re.compile(
 
 NOT_A_CRISIS = "not_a_crisis"
 BENIGN = "benign_context"
+# The reason a crisis phrase is set aside when it is someone else's ("my friend wants to die");
+# the safety net answers those with the friend intent.
+SOMEONE_ELSE = "someone_else"
 # Special pattern words: any number, a child's age (9-17), an adult's age (18-89), and a number
 # of pills or a sum of money that is no slip of the pen (5 and more).
 _NUMBER_TOKENS: Dict[str, Dict[str, Any]] = {
@@ -301,7 +304,6 @@ _PEER = re.compile(
     r"(?!'|s?\s+(?:big|little|older|younger|step|dad|mum|mom|brother|sister|parent|uncle|aunt))"
     r"\b"
 )
-_CHILDS_WORD = re.compile(r"\b(?:i|im|i'm|me|myself|mine|we|us|my|our)\b")
 _REPORTED = {"say", "tell", "text", "post", "write", "message", "dm", "admit", "mention"}
 _FIRST_PERSON_WORDS = {"i", "me", "my", "myself", "mine", "we", "us", "our"}
 # "told me", "asked me": the child is the one told, not the one it happens to.
@@ -725,7 +727,7 @@ class CrisisDetector:
                     combo_hits[group] = combo_hits.get(group, False) or not someone_else
                     continue
                 if reason or someone_else:
-                    defused = defused or f"{key}:{reason or 'someone_else'}"
+                    defused = defused or f"{key}:{reason or SOMEONE_ELSE}"
                     continue
                 found.setdefault(category, key)
                 outranked[0] = min(outranked[0], self._rank[key])
@@ -821,7 +823,7 @@ class CrisisDetector:
         if _DEGREE_COULD.search(doc[_clause_start(doc, span.start) : span.end].text):
             return "hyperbole"
         if category == "self_harm" and _posted_by_someone_else(doc, span):
-            return "someone_else"
+            return SOMEONE_ELSE
         return None
 
     def _trivial_hyperbole(self, doc: Doc, span: Span) -> bool:
@@ -1275,12 +1277,15 @@ def _parent_reporting(
 def _peer_subject(doc: Doc, span: Span) -> bool:
     """A friend, mate, classmate, cousin or partner opens the clause of the match, and nothing
     else in the clause is the child's."""
-    clause = doc[_clause_start(doc, span.start) : span.end].text
-    peer = _PEER.search(clause[: span.start_char - doc[_clause_start(doc, span.start)].idx])
+    before = doc[_clause_start(doc, span.start) : span.start]
+    peer = _PEER.search(before.text)
     if peer is None:
         return False
-    rest = clause[: peer.start()] + clause[peer.end() :]
-    return _CHILDS_WORD.search(rest) is None
+    peer_chars = range(before.start_char + peer.start(), before.start_char + peer.end())
+    return not any(
+        token.lower_ in _FIRST_PERSON_WORDS | _FIRST_PERSON and token.idx not in peer_chars
+        for token in doc[before.start : span.end]
+    )
 
 
 def _hearsay(doc: Doc, span: Span) -> bool:

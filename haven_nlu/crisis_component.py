@@ -23,7 +23,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from haven_nlu.crisis import CrisisDetector, default_detector
+from haven_nlu.crisis import SOMEONE_ELSE, CrisisDetector, default_detector
 from haven_nlu.crisis_classifier import PROBABILITY_KEY
 from haven_nlu.rule_component import MessageRule
 
@@ -99,7 +99,6 @@ ESCALATION_DEFAULT = "crisis_immediate_danger"
 # living, how do i help him") is a child worried about a friend: their answer carries the
 # helplines and how to help. Before that intent existed such messages got the clarification.
 FRIEND_INTENT = "worried_about_friend"
-SOMEONE_ELSE = "someone_else"
 # Not an answer to a friend's crisis: a guess, or small talk.
 GUESSES = ("nlu_fallback", "out_of_scope", "goodbye", *SMALL_TALK_INTENTS)
 

@@ -83,7 +83,7 @@ import yaml
 from spacy.language import Language
 from spacy.matcher import Matcher
 
-from haven_nlu.crisis import NOT_A_CRISIS, Assessment, CrisisFinding
+from haven_nlu.crisis import NOT_A_CRISIS, SOMEONE_ELSE, Assessment, CrisisFinding
 
 PATTERNS_FILE = Path(__file__).with_name("crisis_patterns_zh.yml")
 SENTENCE_ENDS = "。!?\n.…"
@@ -419,7 +419,7 @@ class ChineseCrisisDetector:
             ("topic", lambda: self._topic(message, start, end)),
             ("hypothetical", lambda: self._hypothetical(message, start, end)),
             (
-                "someone_else",
+                SOMEONE_ELSE,
                 lambda: (
                     self._someone_else(message, start, end, phrase.category)
                     if phrase.combo is None

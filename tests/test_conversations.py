@@ -10,6 +10,7 @@ from typing import Dict, Iterator, Tuple
 
 import pytest
 
+from haven_nlu.crisis_component import FRIEND_INTENT
 from scripts.rasa_cli import start_rasa
 from tests.helpers import PROJECT_ROOT, URGENT_INTENTS
 
@@ -45,7 +46,6 @@ MIN_URGENT_RECALL = 0.80
 # its own recall has a floor of its own. Measured 0.48 en and 0.67 zh when it was added (the
 # crisis patterns and the crisis classifier read many such reports as a crisis; the labelled
 # sets' third-person crises are mostly a parent's about their child).
-FRIEND_INTENT = "worried_about_friend"
 MIN_FRIEND_RECALL = {"en": 0.40, "zh-TW": 0.55}
 
 
@@ -118,25 +118,20 @@ def test_classifier_generalises_to_held_out_messages(rasa_test_runs, language: s
             print(f"  {intent:28s} f1={scores['f1-score']:.2f} recall={scores['recall']:.2f}")
     assert report["accuracy"] >= MIN_HOLDOUT_ACCURACY[language], report["accuracy"]
     errors = json.loads((run.out / "intent_errors.json").read_text(encoding="utf-8"))
-    for intent in URGENT_INTENTS:
-        if intent == FRIEND_INTENT:
-            assert report[intent]["recall"] >= MIN_FRIEND_RECALL[language], report[intent]
-            unanswered = sum(
-                1
-                for error in errors
-                if error["intent"] == intent
-                and error["intent_prediction"]["name"] not in URGENT_INTENTS
-            )
-            answered = 1 - unanswered / report[intent]["support"]
-            assert answered >= MIN_URGENT_RECALL, (intent, answered)
-        else:
-            assert report[intent]["recall"] >= MIN_URGENT_RECALL, (intent, report[intent])
     answered_otherwise = [
         (error["intent"], error["intent_prediction"]["name"])
         for error in errors
         if error["intent"] in URGENT_INTENTS
         and error["intent_prediction"]["name"] not in URGENT_INTENTS
     ]
+    for intent in URGENT_INTENTS:
+        if intent == FRIEND_INTENT:
+            assert report[intent]["recall"] >= MIN_FRIEND_RECALL[language], report[intent]
+            unanswered = sum(1 for wanted, _ in answered_otherwise if wanted == intent)
+            answered = 1 - unanswered / report[intent]["support"]
+            assert answered >= MIN_URGENT_RECALL, (intent, answered)
+        else:
+            assert report[intent]["recall"] >= MIN_URGENT_RECALL, (intent, report[intent])
     urgent_messages = sum(report[intent]["support"] for intent in URGENT_INTENTS)
     answered = 1 - len(answered_otherwise) / urgent_messages
     print(f"urgent messages answered urgently: {answered:.3f} of {urgent_messages}")

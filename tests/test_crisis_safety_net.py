@@ -201,7 +201,7 @@ def test_a_friend_in_trouble_gets_helplines_not_a_question(parse, text: str) -> 
     it as the writer's own crisis, the crisis reply): never the "I'm not sure I understood" reply,
     which a friend's suicide talk used to get when the safety net took back the crisis intent."""
     intent = parse(text)["intent"]["name"]
-    assert intent in {"worried_about_friend", *CRISIS_INTENTS}, intent
+    assert intent in {FRIEND, *CRISIS_INTENTS}, intent
 
 
 @pytest.mark.parametrize(
