@@ -25,7 +25,11 @@ A match is then discarded when the message reads it as no crisis of the writer's
 * someone else: the nearest person named before the match is a third person and the match does
   not name the writer (新聞說有個高中生跳樓), unless a parent speaks of their own child
   (我女兒說她想自殺); in a parent's report (a combination), only the words said by someone else
-  right before them (他們班有個同學常常說想死);
+  right before them (他們班有個同學常常說想死). Since 2026-12-04, a child's peer (a friend,
+  classmate, girlfriend) named last before a self-harm match owns its 自己 (朋友一直用美工刀割自己),
+  and still owns it in a later clause that leaves the speaker unsaid (我閨蜜最近都不吃飯 一直說自己
+  活著幹嘛); a match qualifying a peer is the peer's (怎麼幫想自殺的朋友); none of this in a carer's
+  message, and a carer who says so (我是安親班老師) writes about the children in their care;
 * pet: a pet's bite or scratch in the message (我家貓一直咬我 手上都是小傷口), for self-harm;
 * accident: 不小心割到手 (not for sextortion: 不小心在視訊露了 is how it starts);
 * pretend: right after 假裝/假扮/擺拍 (假裝被綁架的影片);
@@ -122,6 +126,19 @@ _COUNTS_AS = re.compile(r"(?<![打計就總])算(?:是|不算)?$")
 _THIS_CASE = re.compile(r"(?:這樣|這種|這個|這)(?:子)?(?:也|還)?算")
 # Words between an everyday subject and a danger phrase: "考試要殺了我".
 _SUBJECT_FILLERS = "要會快真的都就一定是"
+# The writer by name, not by 自己 (which points back to whoever the subject is).
+_EXPLICIT_WRITER = re.compile(r"(?<!自)我(?!們)|俺|本人")
+# "我是安親班老師", "我是他阿嬤": the writer cares for the children they write about.
+_CARER_SAYS = re.compile(
+    r"我(?:就)?是[^ ，,。]{0,8}?"
+    r"(?:老師|導師|教練|保母|社工|輔導員|志工|長老|牧師|阿嬤|阿公|奶奶|爺爺|外婆|外公|媽媽|爸爸|家長)"
+)
+_CHILDREN_IN_CARE = ("男生", "女生", "男孩", "女孩", "孩子", "小孩", "學生", "小朋友", "他", "她")
+_NOT_IN_CARE = re.compile(r"(?:別人|別的|其他|另一個|另外一個|另一所)[^ ，,。]{0,4}的?$")
+# Words that start a new thought after a match ("他說他想死 那我要怎麼辦").
+_CONJUNCTIONS = ("那", "所以", "然後", "可是", "但", "而且", "還是")
+# "我是一個想死的學生", "像我這種想死的人": the writer says who they are.
+_IDENTIFY = re.compile(r"我(?:就|真的|也)?是|像我")
 _LOOK_BACK = 15  # characters searched for the subject before a match
 _PASSIVE_LOOK_BACK = 8  # characters searched for the 被 of a victim's form ("被網友拿照片勒索")
 _MEDIA_LOOK_BACK = 20
@@ -613,9 +630,15 @@ class ChineseCrisisDetector:
         writer."""
         text = message.text
         # The writer named right after the match, in its clause ("他性騷擾我"), not in the next
-        # one ("同學一直說想死 我好擔心").
+        # one ("同學一直說想死 我好擔心"). 2026-12-04: not the 自己 of the match, which points back
+        # to its subject ("朋友一直用美工刀割自己"), nor a writer after a conjunction, who starts
+        # the next thought ("他說他想要死掉那我要怎麼辦").
         _, clause_end = message.clause(end, end)
-        if self._first_person(self._own_other(text[start : min(end + 2, clause_end)])):
+        after = text[end : min(end + 2, clause_end)]
+        after = "" if after.lstrip().startswith(_CONJUNCTIONS) else after
+        told = text[start:end] + after
+        peer = self._peer_subject(message, start)
+        if self._first_person(self._own_other(told.replace("自己", "＿＿") if peer else told)):
             return False
         # "我同學被家暴": the match opens on someone the writer only owns (not their child).
         owned = self._own_other(text[start:end])
@@ -623,6 +646,8 @@ class ChineseCrisisDetector:
             whom = owned.lstrip("＿")
             return not any(whom.startswith(w) for w in self._words("child_words"))
         subject_end = start
+        if category == "self_harm" and self._describes_peer(message, start, end):
+            return True  # "怎麼幫想自殺的朋友": the match describes someone else
         if category != "self_harm":
             # "有人把我朋友的照片P成色情圖": the owner may come before the match, in its clause.
             clause_start, _ = message.clause(start, start)
@@ -654,6 +679,8 @@ class ChineseCrisisDetector:
             if subject_end < 0:
                 return False
         sentence_start, _ = message.sentence(start, end)
+        if category == "self_harm" and self._peer_speaks_of_self(message, sentence_start, start):
+            return True
         before = text[max(sentence_start, subject_end - _LOOK_BACK) : subject_end]
         # "學生跟我說被家暴": the writer as the one told is not the one it happens to.
         for word in self._context.get("told_me") or ():
@@ -678,7 +705,59 @@ class ChineseCrisisDetector:
         if other is None or writer >= other[0]:
             return False
         own_child = _has(text, self._carers)
-        return not (own_child and other[1] in self._words("child_words"))
+        if own_child and other[1] in self._words("child_words"):
+            return False
+        # 2026-12-04: a carer who says so writes about the children in their care ("我是安親班
+        # 老師 有個小男生一直說自己不如去死").
+        # Not someone else's child ("別人家的小孩", "另一個學校的學生").
+        whose = before[: other[0] - len(other[1])]
+        return not (
+            _CARER_SAYS.search(text)
+            and other[1] in _CHILDREN_IN_CARE
+            and not _NOT_IN_CARE.search(whose)
+        )
+
+    def _peer_subject(self, message: _Text, start: int) -> bool:
+        """The child's peer (a friend, classmate, girlfriend) is the person named last before
+        the match in its sentence, so the 自己 of "朋友一直用美工刀割自己" is the peer's. Not in a
+        carer's report, where the child in their care is the one it happens to."""
+        text = message.text
+        if _has(text, self._carers) or _CARER_SAYS.search(text):
+            return False
+        sentence_start, _ = message.sentence(start, start)
+        before = _WITH_OTHER.sub(
+            lambda m: "＿" * len(m.group()), self._own_other(text[sentence_start:start])
+        )
+        peer = max(before.rfind(w) for w in self._words("peers"))
+        if peer < 0:
+            return False
+        # Someone after the peer is the subject now: the writer or a child in their care (not
+        # 他/她, who may be the peer again).
+        others = [before.rfind(w) for w in self._words("child_words") if len(w) > 1]
+        writer = [m.start() for m in _EXPLICIT_WRITER.finditer(before)]
+        return max(others + writer, default=-1) < peer
+
+    def _peer_speaks_of_self(self, message: _Text, sentence_start: int, start: int) -> bool:
+        """A peer says 自己 of themself, and the later clauses leave the speaker unsaid:
+        "我閨蜜最近都不吃飯 一直說自己很沒用活著幹嘛", "好朋友都在說自己很廢 還說想跳下去".
+        Not when the writer is named after the peer, or the peer is the one spoken to
+        ("跟朋友說自己想死")."""
+        before = message.text[sentence_start:start]
+        said = max(before.rfind("說自己"), before.rfind("講自己"))
+        if said < 0 or not self._peer_subject(message, sentence_start + said):
+            return False
+        return not _EXPLICIT_WRITER.search(self._own_other(before[said:]))
+
+    def _describes_peer(self, message: _Text, start: int, end: int) -> bool:
+        """The match qualifies a peer named right after it ("想死的朋友", "想自殺的同學"),
+        unless the writer says that is who they are ("我是一個想死的學生")."""
+        text = message.text
+        if not text.startswith("的", end) or _has(text, self._carers) or _CARER_SAYS.search(text):
+            return False
+        if not any(text.startswith(w, end + 1) for w in self._words("peers")):
+            return False
+        clause_start, _ = message.clause(start, start)
+        return not _IDENTIFY.search(text[clause_start:start])
 
     def _said_by_other(self, message: _Text, start: int) -> bool:
         """In a combination (a parent's report), the crisis words said by someone else right

@@ -528,6 +528,14 @@ def test_a_crisis_phrase_set_aside_records_the_finding_and_who_overruled_it() ->
         # The writer's own case is no topic question or film title.
         ("被爸爸用皮帶打到流血 這樣算家暴嗎", "abuse"),
         ("叔叔每次來都逼我看色情電影", "abuse"),
+        # A peer in the message is not a friend's crisis when the writer or a child in the
+        # writer's care is the one it happens to.
+        ("同學都在霸凌我 我一直割自己", "self_harm"),
+        ("跟朋友說自己想死 她都不理我", "self_harm"),
+        ("兒子一直用原子筆戳自己的手 說這樣比較不難受", "self_harm"),
+        ("我是一個想死的學生", "self_harm"),
+        # A carer who says so writes about a child in their care.
+        ("我是安親班老師 有個小男生一直說自己不如去死", "self_harm"),
     ],
 )
 def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -556,6 +564,11 @@ def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
         "怎麼檢舉有人散布別人的私密照",
         "新聞說有個高中生跳樓",
         "女兒的同學自殺了 怎麼跟她說",
+        # A child telling of a peer's crisis: the friend answer, not the child's own crisis.
+        "我同學一直拿美工刀割自己 我該怎麼辦",
+        "要怎麼陪想自殺的同學",
+        "我男友都在手臂上劃刀 我好怕",
+        "我閨蜜最近都不講話 一直說自己活著沒意義",
         # Quoted, or a song or a film.
         "他在限動寫「好想死」結果只是在說考試",
         "這首歌的歌詞一直唱說我想死去",
