@@ -66,6 +66,8 @@ _STRONG_PAST = re.compile(
     r"|\bback then\b|(?<!am )\bin (?:first|second|third) year\b"
 )
 _OTHERS = {"other", "others"}  # "now i want to help others"
+# Words between "my" and what it qualifies: "from my new kitten", "my little brother's".
+_ATTRIBUTIVE = {"new", "old", "little", "baby", "own", "naughty", "silly", "stupid", "tiny"}
 _TOLD_OR_AWAY = {"told", "tell", "ran", "run", "escape", "escaped", "careful"}
 # "nothing happened", "haven't heard from him since", "i haven't in months": it stopped.
 _IT_STOPPED = re.compile(
@@ -219,6 +221,9 @@ _TRIVIAL_CAUSE = re.compile(
     r"|boss fight)\b"
     # 2026-12-04: a meme repeated: "if one more person says six seven i'll ... lol".
     r"|\bone more (?:person|kid|time) (?:says|asks|mentions|sings|plays|quotes)\b(?! (?:i|me|my)\b)"
+    # 2026-12-04 (11th): a chore to sit through: "if i have to sit through one more group project".
+    r"|\bif i (?:have|had|need) to (?:sit through|do|hear|watch|listen to|write|read|redo|deal"
+    r" with) (?:\w+ )?one more\b"
 )
 _WISH_WORDS = {"die", "dead", "kill", "end", "throw", "jump", "strangle", "murder"}
 _ACT_WORDS = {"cut", "burn", "harm", "overdose", "scratch", "starve", "hang", "pill", "bleed",
@@ -616,6 +621,10 @@ class CrisisDetector:
     def _excluded_by_context(self, doc: Doc, span: Span, key: str) -> bool:
         before = doc[span.start - 1].lemma_ if span.start > 0 else ""
         after = doc[span.end].lemma_ if span.end < len(doc) else ""
+        # 2026-12-04 (11th): "from my new kitten" is still "from my kitten": the word after is
+        # read past one attributive word.
+        if after in _ATTRIBUTIVE and span.end + 1 < len(doc):
+            after = doc[span.end + 1].lemma_
         return before in self._not_before.get(key, ()) or after in self._not_after.get(key, ())
 
     @staticmethod

@@ -61,6 +61,11 @@ crisis (問我是不是想傷害自己 … 我沒有要傷害自己); laughter a
 everyday cause reads it as a joke; "是三年前的事" after a match tells of the past; and 一直 in a
 past story no longer keeps it current when the writer says how things are now.
 
+Since 2026-12-04 (11th): a message opening on a bare 兒子, 女兒 or 學生 is a parent's or a
+teacher's report (兒子吞了很多顆藥); a fear that proved wrong is no crisis (還以為被網友帶走 結果…);
+不小心看到 is no accident of the injury seen; and a question of whether is denied by any phrase of
+its category (問我是不是自殘 … 我沒有割自己).
+
 A few cries count only as the whole message (``alone``: "救我", "救命!!"): inside a sentence
 they are as often everyday exaggeration (這題好難 救我).
 
@@ -101,7 +106,7 @@ _QUOTED = re.compile(r"「[^」]*」|『[^』]*』|“[^”]*”|\"[^\"]*\"|‘[
 _DEGREE = re.compile(
     r"(?<![^好很太超]看)(?<!^看)(?<![^好很太超]聽)(?<!^聽)(?<![想遇收找拿等走做來回碰])"
     r"到我?(?:都|快|真的)?(?:想要|好想|想|要)?(?:可以)?(?:直接)?"
-    r"(?:為了?(?:它|牠|你|妳|他|她|這個?))?(?:去)?(?:原地)?$"
+    r"(?:為了?(?:它|牠|你|妳|他|她|這個?))?(?:下)?(?:去)?(?:原地)?$"  # 下: 2026-12-04 (11th)
 )
 # "被勒索過": 過 after a match tells of the past, but not "過來", "過去", "過後".
 _NOT_EXPERIENCE = ("過來", "過去", "過後")
@@ -131,12 +136,18 @@ _EXPLICIT_WRITER = re.compile(r"(?<!自)我(?!們)|俺|本人")
 # "我是安親班老師", "我是他阿嬤": the writer cares for the children they write about.
 _CARER_SAYS = re.compile(
     r"我(?:就)?是[^ ，,。]{0,8}?"
-    r"(?:老師|導師|教練|保母|社工|輔導員|志工|長老|牧師|阿嬤|阿公|奶奶|爺爺|外婆|外公|媽媽|爸爸|家長)"
+    r"(?:老師|導師|教練|保母|社工|輔導員|志工|長老|牧師|阿嬤|阿公|奶奶|爺爺|外婆|外公|媽媽|爸爸|家長"
+    r"|繼母|繼父|輔導)"  # 繼母, 繼父, 輔導: 2026-12-04 (11th)
 )
+# 2026-12-04 (11th): a message that opens on a bare "兒子", "女兒" or "學生" ("兒子吞了很多顆藥",
+# "學生又自傷了") is a parent or a teacher speaking of their own: Chinese leaves out the "my".
+_OWN_CHILD_OPENING = re.compile(r"^\s*(?:我家)?(?:兒子|女兒|孫子|孫女|學生)(?!們)")
 _CHILDREN_IN_CARE = ("男生", "女生", "男孩", "女孩", "孩子", "小孩", "學生", "小朋友", "他", "她")
 _NOT_IN_CARE = re.compile(r"(?:別人|別的|其他|另一個|另外一個|另一所)[^ ，,。]{0,4}的?$")
 # Words that start a new thought after a match ("他說他想死 那我要怎麼辦").
 _CONJUNCTIONS = ("那", "所以", "然後", "可是", "但", "而且", "還是")
+# 2026-12-04 (11th): 不小心 with a verb of noticing ("不小心看到他的傷"): no accident of the injury.
+_BY_CHANCE = re.compile(r"不小心(?:看到|看見|發現|聽到|翻到|瞄到)")
 # "我是一個想死的學生", "像我這種想死的人": the writer says who they are.
 _IDENTIFY = re.compile(r"我(?:就|真的|也)?是|像我")
 _LOOK_BACK = 15  # characters searched for the subject before a match
@@ -448,7 +459,7 @@ class ChineseCrisisDetector:
                 lambda: (
                     phrase.category != "sextortion"
                     and (
-                        self._in_clause_before(message, start, "accident")
+                        self._accident_before(message, start)
                         # "媽媽拿菜刀切菜 我怕她切到手": the kitchen inside a danger match;
                         # "被球打到臉": the ball inside an abuse match.
                         or (
@@ -473,6 +484,9 @@ class ChineseCrisisDetector:
                 ),
             ),
             ("pretend", lambda: any(before.endswith(w) for w in self._words("pretend"))),
+            # 2026-12-04 (11th): a fear that proved wrong, in the match's clause ("還以為被網友
+            # 帶走 結果她在同學家睡著了", "本來以為是有人打他").
+            ("mistaken", lambda: self._in_clause_before(message, start, "mistaken")),
             ("negated", lambda: self._negated(message, start, end, phrase)),
             ("asked", lambda: self._asked_and_denied(message, start, end, phrase)),
             ("past", lambda: self._resolved_in_the_past(message, start, end)),
@@ -524,6 +538,13 @@ class ChineseCrisisDetector:
         so it does not name the writer."""
         return self._their_self.sub(lambda m: m.group(1) + "＿＿", text) if "自己" in text else text
 
+    def _accident_before(self, message: _Text, start: int) -> bool:
+        """An accident in the clause before the match ("切菜不小心割到手"), but not one of
+        noticing: "不小心看到他大腿上好多傷" came upon the wounds by chance. 2026-12-04 (11th)."""
+        clause_start, _ = message.clause(start, start)
+        before = _BY_CHANCE.sub("", message.text[clause_start:start])
+        return _has(before, self._words("accident"))
+
     def _in_clause_before(self, message: _Text, start: int, name: str) -> bool:
         clause_start, _ = message.clause(start, start)
         return _has(message.text[clause_start:start], self._words(name))
@@ -569,7 +590,7 @@ class ChineseCrisisDetector:
             quote_end - quote_start > length + 3
             and before.endswith(self._relay_verbs)
             and not _has(before, self._speakers)
-            and _has(message.text, self._carers)
+            and self._reports_own_child(message.text)
         )
 
     def _topic(self, message: _Text, start: int, end: int) -> bool:
@@ -654,7 +675,7 @@ class ChineseCrisisDetector:
             pictures = text[clause_start:end]
             owner = [w for w in self._words("third_party") if f"{w}的" in pictures]
             owner = [] if "我的" in pictures else owner
-            own_child = _has(text, self._carers)
+            own_child = self._reports_own_child(text)
             if (
                 category == "sextortion"
                 and owner
@@ -704,7 +725,7 @@ class ChineseCrisisDetector:
         )  # fmt: skip
         if other is None or writer >= other[0]:
             return False
-        own_child = _has(text, self._carers)
+        own_child = self._reports_own_child(text)
         if own_child and other[1] in self._words("child_words"):
             return False
         # 2026-12-04: a carer who says so writes about the children in their care ("我是安親班
@@ -722,7 +743,7 @@ class ChineseCrisisDetector:
         the match in its sentence, so the 自己 of "朋友一直用美工刀割自己" is the peer's. Not in a
         carer's report, where the child in their care is the one it happens to."""
         text = message.text
-        if _has(text, self._carers) or _CARER_SAYS.search(text):
+        if self._reports_own_child(text) or _CARER_SAYS.search(text):
             return False
         sentence_start, _ = message.sentence(start, start)
         before = _WITH_OTHER.sub(
@@ -752,7 +773,11 @@ class ChineseCrisisDetector:
         """The match qualifies a peer named right after it ("想死的朋友", "想自殺的同學"),
         unless the writer says that is who they are ("我是一個想死的學生")."""
         text = message.text
-        if not text.startswith("的", end) or _has(text, self._carers) or _CARER_SAYS.search(text):
+        if (
+            not text.startswith("的", end)
+            or self._reports_own_child(text)
+            or _CARER_SAYS.search(text)
+        ):
             return False
         if not any(text.startswith(w, end + 1) for w in self._words("peers")):
             return False
@@ -769,6 +794,11 @@ class ChineseCrisisDetector:
             return False
         # "跟我最好的朋友說再見了": the one spoken to, not the speaker.
         return not _has(before[: said.start()], ("跟", "對", "和", "向"))
+
+    def _reports_own_child(self, text: str) -> bool:
+        """A parent, a carer or a teacher writes of a child of their own or in their care, by a
+        word for it anywhere or by opening on the bare child ("女兒被人拿私密照威脅")."""
+        return _has(text, self._carers) or bool(_OWN_CHILD_OPENING.match(text))
 
     def _own_other(self, text: str) -> str:
         """The text with "我" taken out where it only owns someone else ("我同學被家暴",
@@ -804,13 +834,16 @@ class ChineseCrisisDetector:
     def _asked_and_denied(self, message: _Text, start: int, end: int, phrase: _Phrase) -> bool:
         """ "視窗問我是不是想傷害自己 … 我沒有要傷害自己": the match is a question put to the
         writer (是不是, 有沒有, 會不會 before it), and the writer denies the same phrase elsewhere
-        in the message. 2026-12-04."""
+        in the message. 2026-12-04. Since 2026-12-04 (11th), any phrase of the same category
+        ("同學一直說我是不是自殘 … 我沒有割自己")."""
         clause_start, _ = message.clause(start, start)
         if not _ASKED.search(message.text[clause_start:start]):
             return False
         return any(
-            other.span() != (start, end) and self._negated(message, *other.span(), phrase)
-            for other in self._exact[phrase.key].finditer(message.text)
+            other.span() != (start, end) and self._negated(message, *other.span(), kin)
+            for kin in self._phrases
+            if kin.category == phrase.category and kin.combo is None
+            for other in self._exact[kin.key].finditer(message.text)
         )
 
     def _resolved_in_the_past(self, message: _Text, start: int, end: int) -> bool:

@@ -16,22 +16,23 @@ tuning sets written blind, the crisis classifier averaging a second, ratio-scale
 and the patterns tuned on the four sets, at the end of the seventh session (6fb69d4) after four
 more sets, the patterns tuned on them, and DIET retrained without the n-grams seen only once,
 at the end of the ninth session (103fcc2) after four more sets, the patterns tuned on them, and a
-crisis phrase yielding when both classifiers read a question about a topic, and now (tenth
-session) with an intent for a child worried about a friend, more adults' reports about a child
-in their care in the training data, and a peer's crisis told by a child left to the classifiers
-(haven_nlu/tuning/README.md):
+crisis phrase yielding when both classifiers read a question about a topic, at the end of the
+tenth session (9dac323) with an intent for a child worried about a friend, more adults' reports
+about a child in their care in the training data, and a peer's crisis told by a child left to
+the classifiers, and now (eleventh session) with four more sets written blind in the crisis
+classifier's training, the patterns tuned on them, and a Chinese peer's crisis told by a child
+left to the classifiers (haven_nlu/tuning/README.md):
 
-                 dc432c1      b920028      8cf0873      6fb69d4      103fcc2      now
-English detector 0.655/0.085  0.659/0.076  0.686/0.068  0.712/0.068  0.738/0.068  0.738/0.059
-English pipeline 0.939/0.119  0.952/0.102  0.961/0.097  0.961/0.085  0.978/0.085  0.974/0.085
-Chinese detector 0.621/0.086  0.639/0.086  0.678/0.073  0.692/0.082  0.700/0.077  0.700/0.077
-Chinese pipeline 0.925/0.133  0.934/0.129  0.956/0.103  0.969/0.103  0.969/0.107  0.965/0.107
+          dc432c1      b920028      8cf0873      6fb69d4      103fcc2      9dac323      now
+en det.   0.655/0.085  0.659/0.076  0.686/0.068  0.712/0.068  0.738/0.068  0.738/0.059  0.747/0.059
+en pipe.  0.939/0.119  0.952/0.102  0.961/0.097  0.961/0.085  0.978/0.085  0.974/0.085  0.978/0.076
+zh det.   0.621/0.086  0.639/0.086  0.678/0.073  0.692/0.082  0.700/0.077  0.700/0.077  0.709/0.077
+zh pipe.  0.925/0.133  0.934/0.129  0.956/0.103  0.969/0.103  0.969/0.107  0.965/0.107  0.974/0.103
 
-(recall / false alarms). Each batch of new tuning sets, scored once before any use, agreed with
-the blind figures (haven_nlu/tuning/README.md). The last column moved by one sentence or two
-from the one before it (103fcc2 retrained here reproduced its figures exactly); over the 29
-tuning sets, each left out of the crisis classifier, the same change missed 8 fewer crises and
-raised 9 fewer false alarms.
+(recall / false alarms of the detector and the whole pipeline). Each batch of new tuning sets,
+scored once before any use, agreed with the blind figures (haven_nlu/tuning/README.md): the four
+of the eleventh session gave 0.942 / 0.096 (English) and 0.944 / 0.078 (Chinese) for the
+pipeline of aa745b2.
 
 (Retraining the intent classifier has moved the pipeline figures by up to 0.03 before; the
 detector and the crisis classifier are deterministic.) The previous blind sets had shown
@@ -78,18 +79,21 @@ REGRESSION_SETS = {
 # The set each language's detector was tuned on: the regression set must share no sentence.
 TUNING = PROJECT_ROOT / "haven_nlu" / "tuning"
 DEV_SETS = {
-    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefghijklmnop"],
+    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefghijklmnopqr"],
     "zh-TW": [
         TUNING / f"dev_zh{suffix}.yml"
-        for suffix in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i", "_j", "_k", "_l", "_m")
+        for suffix in (
+            *("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i", "_j", "_k", "_l", "_m"),
+            *("_n", "_o"),
+        )
     ],
 }
 MIN_RECALL = 0.98
 MAX_FALSE_ALARMS = 0.03
 # What the current detector and pipeline reach on the regression set, less a margin for the
 # run-to-run variation of training: they may only get better.
-DETECTOR_FLOORS = {"en": (0.73, 0.07), "zh-TW": (0.69, 0.08)}
-PIPELINE_FLOORS = {"en": (0.945, 0.115), "zh-TW": (0.935, 0.135)}
+DETECTOR_FLOORS = {"en": (0.74, 0.065), "zh-TW": (0.70, 0.08)}
+PIPELINE_FLOORS = {"en": (0.955, 0.10), "zh-TW": (0.95, 0.125)}
 BAR_NOT_MET = pytest.mark.xfail(
     strict=True, reason="the 98 % recall / 3 % false-alarm bar is not met yet (see module doc)"
 )
@@ -281,6 +285,14 @@ def test_the_issue_examples_do_not_cry_wolf(text: str) -> None:
         ("my boyfriend is 22 and im 14 and he wants to have sex", "abuse"),
         ("giveing my stuff away to my cuzins so they have it after", "self_harm"),
         ("my freinds big brother wants to play a secret touching game", "abuse"),
+        # A broken clean streak, a set time, a runaway alone in the dark, a missing child,
+        # a countdown to posting, sexual material sent by an adult (2026-12-04, 11th).
+        ("broke my 3 month clean streak tonight", "self_harm"),
+        ("i'll be dead before sunday so it doesnt matter", "self_harm"),
+        ("ran away from my aunts, its getting dark and im alone at the bus shelter", "danger"),
+        ("my 13 yo is missing since this morning and her phone goes to voicemail", "danger"),
+        ("hes got a countdown til he posts them", "sextortion"),
+        ("older man on roblox keeps sending me nsfw stuff", "abuse"),
     ],
 )
 def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -309,6 +321,11 @@ def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
         # A peer's crisis, told without asking for advice: the friend answer, not the crisis one.
         "my friend keeps saying everyone would be better off without her",
         "my gf cuts herself when her parents fight",
+        # The same words with an everyday cause (2026-12-04, 11th).
+        "wearing hoodies because of my arms being so skinny",
+        "our dog ran away last night and its dark and im worried about him",
+        "the bruises on my leg are from my new puppy jumping up",
+        "if i have to sit through one more assembly about uniforms i will actually kill myself lol",
     ],
 )
 def test_reported_and_resolved_crises_do_not_fire(text: str) -> None:
@@ -536,6 +553,14 @@ def test_a_crisis_phrase_set_aside_records_the_finding_and_who_overruled_it() ->
         ("我是一個想死的學生", "self_harm"),
         # A carer who says so writes about a child in their care.
         ("我是安親班老師 有個小男生一直說自己不如去死", "self_harm"),
+        # A carer's report opening on the child, a deadline to pay, a relapse with a pen, a
+        # threat with a belt, 窩 typed for 我 (2026-12-04, 11th).
+        ("我女兒被一個網友拿裸聊的截圖威脅 要她匯五千", "sextortion"),
+        ("孫女剛剛把我的安眠藥吃了很多顆", "self_harm"),
+        ("那個人說我要是三小時內不付錢 全校都會看到那段影片", "sextortion"),
+        ("又用筆尖戳手背 戳到流血才停下來", "self_harm"),
+        ("爸爸說我再頂嘴就要拿皮帶", "abuse"),
+        ("窩好想把手臂割開 窩真的好累", "self_harm"),
     ],
 )
 def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -569,6 +594,11 @@ def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
         "要怎麼陪想自殺的同學",
         "我男友都在手臂上劃刀 我好怕",
         "我閨蜜最近都不講話 一直說自己活著沒意義",
+        # Past and resolved, an everyday cause, asked and denied, a mistaken fear (11th).
+        "我年輕時被前男友打過 後來離開他 現在跟先生過得很好",
+        "國文考卷要殺了我",
+        "學妹一直問我是不是自殘 我沒有傷害自己 那是貓抓的",
+        "我還以為被陌生人跟蹤 結果是鄰居阿姨",
         # Quoted, or a song or a film.
         "他在限動寫「好想死」結果只是在說考試",
         "這首歌的歌詞一直唱說我想死去",
