@@ -311,6 +311,8 @@ _PEER = re.compile(
 )
 _REPORTED = {"say", "tell", "text", "post", "write", "message", "dm", "admit", "mention"}
 _FIRST_PERSON_WORDS = {"i", "me", "my", "myself", "mine", "we", "us", "our"}
+# Any word that is the child's in a peer's clause, as typed ("im" too).
+_CHILDS_OWN = _FIRST_PERSON_WORDS | _FIRST_PERSON
 # "told me", "asked me": the child is the one told, not the one it happens to.
 _TOLD_ME = _REPORTED | {"show", "ask", "call", "send", "warn"}
 # Games in which being followed, locked up or killed is play: "in roblox someone locked me in".
@@ -1292,7 +1294,7 @@ def _peer_subject(doc: Doc, span: Span) -> bool:
         return False
     peer_chars = range(before.start_char + peer.start(), before.start_char + peer.end())
     return not any(
-        token.lower_ in _FIRST_PERSON_WORDS | _FIRST_PERSON and token.idx not in peer_chars
+        token.lower_ in _CHILDS_OWN and token.idx not in peer_chars
         for token in doc[before.start : span.end]
     )
 

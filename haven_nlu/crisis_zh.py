@@ -743,7 +743,7 @@ class ChineseCrisisDetector:
         the match in its sentence, so the 自己 of "朋友一直用美工刀割自己" is the peer's. Not in a
         carer's report, where the child in their care is the one it happens to."""
         text = message.text
-        if self._reports_own_child(text) or _CARER_SAYS.search(text):
+        if self._writes_as_carer(text):
             return False
         sentence_start, _ = message.sentence(start, start)
         before = _WITH_OTHER.sub(
@@ -773,11 +773,7 @@ class ChineseCrisisDetector:
         """The match qualifies a peer named right after it ("想死的朋友", "想自殺的同學"),
         unless the writer says that is who they are ("我是一個想死的學生")."""
         text = message.text
-        if (
-            not text.startswith("的", end)
-            or self._reports_own_child(text)
-            or _CARER_SAYS.search(text)
-        ):
+        if not text.startswith("的", end) or self._writes_as_carer(text):
             return False
         if not any(text.startswith(w, end + 1) for w in self._words("peers")):
             return False
@@ -799,6 +795,11 @@ class ChineseCrisisDetector:
         """A parent, a carer or a teacher writes of a child of their own or in their care, by a
         word for it anywhere or by opening on the bare child ("女兒被人拿私密照威脅")."""
         return _has(text, self._carers) or bool(_OWN_CHILD_OPENING.match(text))
+
+    def _writes_as_carer(self, text: str) -> bool:
+        """A carer's message, by a word for the child or by the writer saying so ("我是保母"):
+        the peer rules leave it alone."""
+        return self._reports_own_child(text) or bool(_CARER_SAYS.search(text))
 
     def _own_other(self, text: str) -> str:
         """The text with "我" taken out where it only owns someone else ("我同學被家暴",
