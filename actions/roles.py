@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-ROLES = ("youth", "parent", "educator", "professional")
-# Readers who get the detailed, adult wording and adult services.
-ADULT_ROLES = ("parent", "educator", "professional")
+from haven_nlu.writer import ADULT_ROLES, YOUTH
+
+ROLES = (YOUTH, *ADULT_ROLES)
 _YOUNGEST_USER_AGE = 5
 _ADULT_AGE = 18
 # A message that is only a self-stated age: "13", "im 13", "i am 14 years old", "12 y/o", "age 15".
@@ -30,7 +30,7 @@ def role_from_value(value: Optional[str]) -> Optional[str]:
         return normalised
     match = _SELF_STATED_AGE.match(normalised)
     if match and _YOUNGEST_USER_AGE <= int(match.group(1)) < _ADULT_AGE:
-        return "youth"
+        return YOUTH
     return None
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -39,6 +39,7 @@ from actions.paths import PROJECT_ROOT, RESOURCES_DIR
 from actions.profile import UNCOVERED_SLOT
 from actions.texts import texts_for
 from haven_nlu.language import DEFAULT_LANGUAGE
+from haven_nlu.writer import ADULT_ROLES, YOUTH
 
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 REPLIES_FILE = RESOURCES_DIR / "urgent_replies.yml"
@@ -47,6 +48,9 @@ END_MARKER = "  # <<< end of generated responses"
 MAX_BUBBLE = 700
 CROSS_BORDER_KINDS = ("image_takedown", "csam_report")
 ADULT_AGE = 18
+ROLE_SLOT = "role"
+# A reader the bot knows nothing about gets the child's wording, as a young person does.
+CHILD_ROLES = (None, YOUTH)
 
 
 def render_contacts(
@@ -54,6 +58,7 @@ def render_contacts(
     chosen: List[Resource],
     country: str,
     language: str = DEFAULT_LANGUAGE,
+    with_notes: bool = True,
 ) -> List[str]:
     """Lines for the chosen contacts; the emergency kind expands to every emergency number."""
     lines: List[str] = []
@@ -62,7 +67,7 @@ def render_contacts(
             emergency = resources_for(contacts, country, ["emergency"])
             lines.append(format_emergency(emergency, language))
         else:
-            lines.append(format_resource(contact, language))
+            lines.append(format_resource(contact, language, with_notes))
     return lines
 
 
@@ -128,6 +133,45 @@ def language_settings(settings: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
     return per_language
 
 
+def _slot(name: str, value: Any) -> Dict[str, Any]:
+    """A slot condition, written on one line in the domain (see _BlockDumper)."""
+    return _Condition(type="slot", name=name, value=value)
+
+
+class _Condition(dict):
+    """One condition of a variation."""
+
+
+def with_roles(
+    variation: Dict[str, Any], roles: Optional[Sequence[Optional[str]]]
+) -> List[Dict[str, Any]]:
+    """One copy of a conditioned variation per role, sharing its text and buttons (written once
+    in the domain); ``roles`` None keeps the variation as it is."""
+    if roles is None or not variation.get("condition"):
+        return [variation]
+    return [
+        {**variation, "condition": [*variation["condition"], _slot(ROLE_SLOT, role)]}
+        for role in roles
+    ]
+
+
+def readers(spec: Dict[str, Any]) -> List[Tuple[Optional[Sequence[Optional[str]]], Dict[str, Any]]]:
+    """Who a reply is worded for: everyone, or, when it has an ``adult_intro``, a child or an
+    unknown reader (the default) and an adult writing about a child in their care, each with
+    the roles that select it. The adult's contacts come without the entries' notes, which speak
+    to a child."""
+    if "adult_intro" not in spec:
+        return [(None, spec)]
+    adult = {
+        **spec,
+        "intro": spec["adult_intro"],
+        "kinds": spec.get("adult_kinds", spec["kinds"]),
+        "intro_unknown_country": spec["adult_intro"],
+        "notes": False,
+    }
+    return [(CHILD_ROLES, spec), (ADULT_ROLES, adult)]
+
+
 class Renderer:
     """The variations of the urgent replies in one language."""
 
@@ -140,10 +184,7 @@ class Renderer:
     def condition(self, slot: str, value: Any) -> List[Dict[str, Any]]:
         """Language and one place slot (country, or country_uncovered), so no two variations
         both match; a None value matches an unset slot."""
-        return [
-            {"type": "slot", "name": "language", "value": self.language},
-            {"type": "slot", "name": slot, "value": value},
-        ]
+        return [_slot("language", self.language), _slot(slot, value)]
 
     def country_name(self, country: str) -> str:
         """How the country reads in a sentence of this language ("the United States", 台灣)."""
@@ -159,7 +200,9 @@ class Renderer:
             chosen = first_of_each_kind(self.contacts, country, fallback)[:limit]
         if not chosen:
             raise ValueError(f"{name}: {country} has no contact of {spec['kinds']} or fallbacks")
-        return render_contacts(self.contacts, chosen, country, self.language)
+        return render_contacts(
+            self.contacts, chosen, country, self.language, spec.get("notes", True)
+        )
 
     def for_country(self, name: str, spec: Dict[str, Any], country: str) -> Dict[str, Any]:
         """The variation for users in one covered country."""
@@ -168,9 +211,10 @@ class Renderer:
         return {"condition": self.condition("country", country), "text": text}
 
     def anywhere(self, name: str, spec: Dict[str, Any], home_first: bool = True) -> Dict[str, Any]:
-        """No country (or, in English, one without checked numbers): the home country's lines
-        first for a language that has one (unless the user is elsewhere), the cross-border
-        route, and a country picker."""
+        """No country (or one without checked numbers): the home country's lines first for a
+        language that has one (unless the user is elsewhere), the cross-border route, and a
+        country picker. Conditioned on an unset country, or (``home_first`` False) on a country
+        without checked numbers."""
         international = self.settings["international"]
         home = home_country(self.language)
         home_lines: List[str] = []
@@ -182,7 +226,9 @@ class Renderer:
         text = _text(
             [spec.get("intro_unknown_country", spec["intro"]), *home_lines]
             + [international["emergency_line"]]
-            + render_contacts(self.contacts, chosen, INTERNATIONAL, self.language)
+            + render_contacts(
+                self.contacts, chosen, INTERNATIONAL, self.language, spec.get("notes", True)
+            )
             + [international["country_question"]]
         )
         buttons = [
@@ -191,21 +237,29 @@ class Renderer:
                 self.covered, international["other_country_button"], home, self.language
             )
         ]
-        variation: Dict[str, Any] = {"text": text, "buttons": buttons}
-        if self.language == DEFAULT_LANGUAGE:
-            return variation
         condition = (
             self.condition("country", None) if home_first else self.condition(UNCOVERED_SLOT, True)
         )
-        return {"condition": condition, **variation}
+        return {"condition": condition, "text": text, "buttons": buttons}
+
+    def places(self, name: str, spec: Dict[str, Any], default: bool) -> List[Dict[str, Any]]:
+        """One reader's variations: per covered country, then no country and a country without
+        checked numbers. With ``default``, those last two are the one English variation without
+        a condition (also the answer in a language the replies are not written in)."""
+        found = [self.for_country(name, spec, country) for country in self.covered]
+        if default:
+            unconditioned = self.anywhere(name, spec)
+            del unconditioned["condition"]
+            return [*found, unconditioned]
+        return [*found, self.anywhere(name, spec), self.anywhere(name, spec, home_first=False)]
 
     def variations(self, name: str) -> List[Dict[str, Any]]:
-        """One reply's variations: per covered country, then the default; each one bubble."""
-        spec = self.settings["replies"][name]
-        found = [self.for_country(name, spec, country) for country in self.covered]
-        found.append(self.anywhere(name, spec))
-        if self.language != DEFAULT_LANGUAGE:
-            found.append(self.anywhere(name, spec, home_first=False))
+        """One reply's variations, per reader and place; each one bubble."""
+        found = []
+        for roles, spec in readers(self.settings["replies"][name]):
+            default = self.language == DEFAULT_LANGUAGE and roles is not ADULT_ROLES
+            for variation in self.places(name, spec, default):
+                found.extend(with_roles(variation, roles))
         for variation in found:
             if len(variation["text"]) > MAX_BUBBLE:
                 size = len(variation["text"])
@@ -224,11 +278,30 @@ def render_variations(
     ]
 
 
+class _BlockDumper(yaml.SafeDumper):
+    """Writes a text or a list of buttons that several role variations share once (an anchor,
+    then aliases), and each condition on one line, so the role variations cost a few lines."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return not isinstance(data, (str, list)) or (isinstance(data, str) and len(data) < 80)
+
+
+_BlockDumper.add_representer(
+    _Condition,
+    lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True),
+)
+
+
 def render_block(contacts: List[Resource], settings: Dict[str, Any]) -> str:
     """Returns the generated domain.yml lines (without markers), indented under responses."""
     responses = {name: render_variations(name, settings, contacts) for name in settings["replies"]}
-    dumped = yaml.safe_dump(
-        responses, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False
+    dumped = yaml.dump(
+        responses,
+        Dumper=_BlockDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=1000,
+        default_flow_style=False,
     )
     return "\n".join(("  " + line) if line else line for line in dumped.splitlines())
 

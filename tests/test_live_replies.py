@@ -11,12 +11,14 @@ from typing import List
 
 import httpx
 import pytest
+from rasa.core.nlg.generator import ResponseVariationFilter
 
 from actions.directory.loader import load_directory
 from actions.directory.resolve import resources_for
 from actions.directory.schema import INTERNATIONAL
+from actions.profile import UNCOVERED_SLOT
 from bot.rasa_client import REST_WEBHOOK_PATH, parse_replies
-from tests.helpers import PROJECT_ROOT, URGENT_INTENTS, covered_countries_now, load_yaml
+from tests.helpers import PROJECT_ROOT, URGENT_INTENTS, covered_countries_now, domain, load_yaml
 
 MAIN_COUNTRIES = covered_countries_now()
 
@@ -80,6 +82,41 @@ def test_answers_change_with_the_role(talk, sender_id) -> None:
     talk(f"{sender_id}-parent", '/inform_role{"user_role": "parent"}')
     parent = talk(f"{sender_id}-parent", "what is grooming")
     assert young[0].text != parent[0].text
+
+
+def _wording(response: str, slots: dict) -> str:
+    """The one text the domain gives ``response`` for these slots."""
+    chosen = ResponseVariationFilter(domain()["responses"]).responses_for_utter_action(
+        response, "rest", {UNCOVERED_SLOT: None, **slots}
+    )
+    (text,) = {variation["text"] for variation in chosen}
+    return text
+
+
+@pytest.mark.parametrize(
+    "message,language,role",
+    [
+        ("my daughter just told me she wants to kill herself", "en", "parent"),
+        ("one of my students wrote in her journal that she wants to die", "en", "educator"),
+        ("我兒子剛剛說他不想活了 一直在哭", "zh-TW", "parent"),
+    ],
+)
+def test_an_adult_writing_about_their_child_is_answered_as_that_adult(
+    talk, sender_id, message: str, language: str, role: str
+) -> None:
+    """The parent learns what to do for the child (and still gets the numbers first); a child
+    saying the same of themselves still gets the child's reply."""
+    country = "United Kingdom" if language == "en" else None
+    if country:
+        choose_country(talk, sender_id, country)
+    replies = talk(sender_id, message)
+    slots = {"language": language, "country": country, "role": role}
+    assert replies[0].text == _wording("utter_urgent_self_harm", slots)
+    assert replies[1].text == _wording("utter_ask_safe_now", slots)
+    own_words = "i want to kill myself" if language == "en" else "我不想活了"
+    child = talk(f"{sender_id}-child", own_words)
+    child_slots = {**slots, "country": None, "role": None}
+    assert child[0].text == _wording("utter_urgent_self_harm", child_slots)
 
 
 LONG_STORY = (

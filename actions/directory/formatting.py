@@ -59,10 +59,13 @@ def _facts(resource: Resource, language: str, words: Texts) -> List[str]:
     return facts
 
 
-def format_resource(resource: Resource, language: str = DEFAULT_LANGUAGE) -> str:
+def format_resource(
+    resource: Resource, language: str = DEFAULT_LANGUAGE, with_note: bool = True
+) -> str:
     """One bullet: name, how to reach it (numbers and links a phone makes tappable), and the
     facts that help a child decide to reach out: when it is open, free, confidential. The note
-    follows a dash so a trailing full stop never sticks to a link."""
+    follows a dash so a trailing full stop never sticks to a link; it speaks to a child ("you
+    can call 113 yourself"), so a reply to an adult leaves it out (``with_note`` False)."""
     words = texts_for(language)
     ways = words("directory.or").join(_ways_to_reach(resource, words))
     line = words("directory.line", name=resource.display_name(language), ways=ways)
@@ -70,7 +73,7 @@ def format_resource(resource: Resource, language: str = DEFAULT_LANGUAGE) -> str
     if facts:
         joined = words("directory.facts_separator").join(facts)
         line = _append(line, words("directory.facts", facts=joined))
-    note = resource.in_language("note", language)
+    note = resource.in_language("note", language) if with_note else None
     if note:
         line = _append(line, words("directory.note", note=note))
     return line

@@ -1,0 +1,199 @@
+"""An adult who names a child in their care is answered as that adult: the carer's words are read
+(haven_nlu/writer.py), the `user_role` entity sets the `role` slot (haven_nlu/writer_component.py),
+and the urgent replies and their follow-ups have an adult wording for every language, country
+and adult role (scripts/sync_urgent_responses.py, domain.yml)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa.core.nlg.generator import ResponseVariationFilter
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from actions.directory.loader import load_directory
+from actions.directory.resolve import resources_for
+from actions.profile import UNCOVERED_SLOT
+from haven_nlu.writer import ADULT_ROLES, carer_role
+from haven_nlu.writer_component import WriterTagger
+from tests.helpers import covered_countries_now, domain
+
+PARENT_MESSAGES = [
+    "my daughter just told me she wants to kill herself",
+    "My 14 year old left a note saying sorry and now she won't answer her phone",
+    "our son is being blackmailed with a video, what do we do",
+    "my 13yo has been cutting her arms",
+    "Hi, I'm a single mum and my boy is 15, he says he wants to die",
+    "as a parent im terrified, she said she cant go on",
+    "my stepdaughter told me her uncle touches her",
+    "我女兒說她不想活了",
+    "兒子剛剛傳訊息說對不起媽媽",
+    "我是他媽媽 他最近一直在割手",
+    "我們家12歲的孩子被網友威脅",
+    "Mum of a 6 year old here. He told me daddy's friend touches him",
+    "parent here. my kid says she wants to die",
+    "Mi son 13 an one big man a give him money",
+    "孩子的爸說他在亂講，可是兒子一直說要去死",
+    "阮孫今年十歲 伊講欲死",
+]
+EDUCATOR_MESSAGES = [
+    "one of my students wrote in her journal that she wants to end her life",
+    "I'm a teacher and a pupil in my class has marks on her arms",
+    "我的學生說她爸爸每天打她",
+    "我是國中導師 學生在週記寫說想死",
+    "Teacher. A pupil disclosed abuse today",
+    "我是小學老師，家長來電說孩子被要求脫衣服",
+]
+PROFESSIONAL_MESSAGES = [
+    "I'm a youth worker and a 15 year old I mentor says he has pills",
+    "我是社工 個案說晚上會被繼父打",
+]
+# A child's own words that mention other people: no child in the writer's care.
+CHILD_MESSAGES = [
+    "i want to kill myself",
+    "my kid brother keeps hitting me",
+    "my baby said he would leave me and now i want to die",
+    "my boy jake says he wants to kms",
+    "my 19 year old boyfriend wants me to send pics",
+    "a kid in my class said he wants to kill himself",
+    "a girl in my class cuts herself, should i tell a teacher",
+    "he's not my kid but he's 11 and an adult is messaging him",
+    "my mum hits me",
+    "my friend's daughter is being bullied",
+    "im 14 and my dad hits me",
+    "我是媽媽的出氣筒",
+    "我媽每天都打我",
+    "我還是小孩 我不想活了",
+    "我們班有個同學在割手",
+    "my mum of all people said i was the problem",
+    "mom: you're grounded. me: i want to die lol",
+    "鄰居的兒子一直摸我",
+    "老師說我是壞孩子",
+    "老師：作業呢 我：我想死",
+]
+
+
+@pytest.mark.parametrize(
+    "text,role",
+    [(text, "parent") for text in PARENT_MESSAGES]
+    + [(text, "educator") for text in EDUCATOR_MESSAGES]
+    + [(text, "professional") for text in PROFESSIONAL_MESSAGES],
+)
+def test_an_adult_naming_a_child_in_their_care_is_read_as_that_adult(text: str, role: str):
+    found = carer_role(text)
+    assert found is not None and found[0] == role, (text, found)
+
+
+@pytest.mark.parametrize("text", CHILD_MESSAGES)
+def test_a_child_writing_about_others_is_not_read_as_an_adult(text: str) -> None:
+    assert carer_role(text) is None, (text, carer_role(text))
+
+
+def _tagged(text: str, entities: Optional[List[Dict[str, Any]]] = None) -> List[Dict[str, Any]]:
+    message = Message(data={TEXT: text, ENTITIES: entities or []})
+    WriterTagger().check(message)
+    return [e for e in message.get(ENTITIES) if e["entity"] == "user_role"]
+
+
+def _role_entity(value: str, start: int, end: int) -> Dict[str, Any]:
+    return {"entity": "user_role", "value": value, "start": start, "end": end}
+
+
+def test_the_tagger_adds_the_carers_role_where_the_classifier_found_none() -> None:
+    text = "my daughter says she wants to die"
+    (entity,) = _tagged(text)
+    assert entity["value"] == "parent" and text[entity["start"] : entity["end"]] == "my daughter"
+    assert entity["extractor"] == "WriterTagger"
+
+
+def test_the_childs_age_is_not_the_writers() -> None:
+    text = "my son 13 told me a man at his club touched him"
+    (entity,) = _tagged(text, [_role_entity("13", 7, 9)])
+    assert entity["value"] == "parent"
+
+
+def test_the_writers_own_age_and_a_stated_adult_role_are_kept() -> None:
+    own_age = "im 14 and my daughter is 1, her dad hits us"
+    assert _tagged(own_age, [_role_entity("youth", 3, 5)])[0]["value"] == "youth"
+    teacher = "im a teacher and my son was bullied"
+    assert _tagged(teacher, [_role_entity("educator", 5, 12)])[0]["value"] == "educator"
+
+
+def test_a_button_payload_and_a_childs_message_are_left_alone() -> None:
+    assert _tagged('/inform_role{"user_role": "youth"}') == []
+    assert _tagged("my mum says i should kill myself") == []
+
+
+# ---------------------------------------------------------------- the replies
+
+ADULT_WORDED = [
+    "utter_urgent_self_harm",
+    "utter_urgent_danger",
+    "utter_urgent_abuse",
+    "utter_urgent_sextortion",
+    "utter_urgent_shelter",
+    "utter_urgent_distress",
+    "utter_urgent_csam",
+    "utter_urgent_friend",
+    "utter_ask_safe_now",
+    "utter_safe_for_now",
+    "utter_crisis_check_in",
+    "utter_abuse_next_steps",
+    "utter_distress_support",
+    "utter_friend_next_steps",
+]
+# What only a child should be told: their own feelings and safety, services speaking to "you".
+TO_THE_CHILD = (
+    "Are you safe",
+    "Feeling this way is not your fault",
+    "你現在安全嗎",
+    "你可以自己打",
+)
+
+
+@lru_cache(maxsize=1)
+def _variations() -> ResponseVariationFilter:
+    return ResponseVariationFilter(domain()["responses"])
+
+
+@lru_cache(maxsize=1)
+def _covered() -> tuple:
+    return tuple(covered_countries_now())
+
+
+def _text(response: str, language: str, country: Optional[str], role: Optional[str]) -> str:
+    uncovered = True if country and country not in _covered() else None
+    slots = {"language": language, "country": country, "role": role, UNCOVERED_SLOT: uncovered}
+    chosen = _variations().responses_for_utter_action(response, "rest", slots)
+    texts = {variation["text"] for variation in chosen}
+    assert len(texts) == 1, (response, slots, len(texts))
+    return texts.pop()
+
+
+@pytest.mark.parametrize("response", ADULT_WORDED)
+@pytest.mark.parametrize("language", ["en", "zh-TW"])
+def test_an_adult_gets_the_adult_wording_everywhere(response: str, language: str) -> None:
+    """Every place (each country, none, one without checked numbers) and every adult role gets
+    one text, the same for the three adult roles, and not the child's."""
+    for country in [None, *_covered(), "Hong Kong"]:
+        child = _text(response, language, country, None)
+        assert _text(response, language, country, "youth") == child
+        (adult,) = {_text(response, language, country, role) for role in ADULT_ROLES}
+        assert adult != child, (response, language, country)
+        assert not any(words in adult for words in TO_THE_CHILD), (response, country)
+
+
+@pytest.mark.parametrize("response", [r for r in ADULT_WORDED if r.startswith("utter_urgent")])
+@pytest.mark.parametrize("language", ["en", "zh-TW"])
+def test_the_adults_urgent_reply_carries_the_countrys_sourced_numbers(response, language) -> None:
+    """A parent of a child at risk to life gets the emergency number, like the child does."""
+    contacts = load_directory().resources
+    for country in _covered():
+        text = _text(response, language, country, "parent")
+        phones = {c.phone for c in contacts if c.serves(country) and c.phone}
+        assert any(phone in text for phone in phones), (response, country)
+        if response in ("utter_urgent_self_harm", "utter_urgent_danger"):
+            emergency = resources_for(contacts, country, ["emergency"])[0]
+            assert emergency.phone in text, (response, country)
