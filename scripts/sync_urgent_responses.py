@@ -119,6 +119,11 @@ def language_settings(settings: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
     per_language = {DEFAULT_LANGUAGE: settings}
     for language, words in (settings.get("languages") or {}).items():
         missing = sorted(set(settings["replies"]) - set(words["replies"]))
+        missing += sorted(
+            f"{name}.adult_intro"
+            for name, spec in settings["replies"].items()
+            if "adult_intro" in spec and "adult_intro" not in words["replies"].get(name, {})
+        )
         if missing:
             raise ValueError(f"{REPLIES_FILE.name}: no {language} words for {missing}")
         replies = {
@@ -257,7 +262,7 @@ class Renderer:
         """One reply's variations, per reader and place; each one bubble."""
         found = []
         for roles, spec in readers(self.settings["replies"][name]):
-            default = self.language == DEFAULT_LANGUAGE and roles is not ADULT_ROLES
+            default = self.language == DEFAULT_LANGUAGE and roles != ADULT_ROLES
             for variation in self.places(name, spec, default):
                 found.extend(with_roles(variation, roles))
         for variation in found:

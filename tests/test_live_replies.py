@@ -117,6 +117,11 @@ def test_an_adult_writing_about_their_child_is_answered_as_that_adult(
     child = talk(f"{sender_id}-child", own_words)
     child_slots = {**slots, "country": None, "role": None}
     assert child[0].text == _wording("utter_urgent_self_harm", child_slots)
+    # A child taken for an adult has a way back: "I'm asking about myself".
+    (myself,) = [b for b in replies[1].buttons if "youth" in b.payload]
+    again = talk(sender_id, myself.payload)
+    assert again[0].text == _wording("utter_urgent_self_harm", {**slots, "role": "youth"})
+    assert again[1].text == _wording("utter_ask_safe_now", {**slots, "role": "youth"})
 
 
 LONG_STORY = (

@@ -34,7 +34,8 @@ PARENT_MESSAGES = [
     "我們家12歲的孩子被網友威脅",
     "Mum of a 6 year old here. He told me daddy's friend touches him",
     "parent here. my kid says she wants to die",
-    "Mi son 13 an one big man a give him money",
+    "Dad here. Found my lad's search history full of ways to end his life",
+    "mum here, my 14yo has fresh cuts on her wrists",
     "孩子的爸說他在亂講，可是兒子一直說要去死",
     "阮孫今年十歲 伊講欲死",
 ]
@@ -43,7 +44,8 @@ EDUCATOR_MESSAGES = [
     "I'm a teacher and a pupil in my class has marks on her arms",
     "我的學生說她爸爸每天打她",
     "我是國中導師 學生在週記寫說想死",
-    "Teacher. A pupil disclosed abuse today",
+    "Teacher here. A pupil disclosed abuse today",
+    "I'm a year 9 teacher and a pupil just told me she's being abused",
     "我是小學老師，家長來電說孩子被要求脫衣服",
 ]
 PROFESSIONAL_MESSAGES = [
@@ -72,6 +74,34 @@ CHILD_MESSAGES = [
     "鄰居的兒子一直摸我",
     "老師說我是壞孩子",
     "老師：作業呢 我：我想死",
+    # From a review of the first version: each of these was read as an adult.
+    "my 14 year old brain cant handle this, i want to die",
+    "my teen account on insta got hacked and they have my pics",
+    "Mom, I need help",
+    "mum. i'm scared. this guy wants my nudes",
+    "Dad!! someone hacked my insta",
+    "i'm the mom friend in my group and my friend says she wants to die",
+    "im a mom to 3 cats and i still want to die",
+    "im a teacher's pet and he touches me",
+    "i'm a doctor's daughter and i want to die",
+    "my 15 yo bestie is cutting herself",
+    "i babysit my 3 year old nephew and my dad hits me",
+    "she isnt my daughter, she's my sister",
+    "my fellow students are bullying me",
+    "one of my teachers students told me hes gonna kill himself",
+    "my mom is a mother of 4 and she hits me",
+    "我是老師眼中的壞學生 想死",
+    "我是阿嬤帶大的 阿公會打我",
+    "他錄到我老二 說不給錢就要散布",
+    "班上有學生一直霸凌我 我不想活了",
+    "學生會的人都在排擠我",
+    "我的學生證不見了",
+    "我孩子氣又愛哭 我想死",
+    "女兒節快樂 我不想活了",
+    "身為爸爸的女兒 我好累",
+    "我是導師的小老師 但他一直摸我",
+    "我是不是很讓媽媽失望 我好想消失",
+    "我是學生!爸爸打我",
 ]
 
 
@@ -121,6 +151,26 @@ def test_the_writers_own_age_and_a_stated_adult_role_are_kept() -> None:
     assert _tagged(teacher, [_role_entity("educator", 5, 12)])[0]["value"] == "educator"
 
 
+def test_role_values_the_replies_are_not_written_for_are_read_or_dropped() -> None:
+    """The role slot takes the entity's value: "國中二" or "year" would match no variation."""
+    assert _tagged("i'm in year 9 and sad", [_role_entity("year", 7, 11)]) == []
+    assert _tagged("他錄到我老二 說要散布", [_role_entity("老二", 4, 6)]) == []
+    assert _tagged("im 9 and i want to die", [_role_entity("9", 3, 4)])[0]["value"] == "youth"
+    assert _tagged("我國二 不想活了", [_role_entity("國二", 1, 3)])[0]["value"] == "youth"
+
+
+def test_an_adult_role_the_writer_does_not_claim_is_dropped() -> None:
+    assert _tagged("my teacher keeps asking me for pics", [_role_entity("educator", 3, 10)]) == []
+    assert _tagged("我是跟媽媽住 繼父會打我", [_role_entity("parent", 3, 5)]) == []
+    kept = _tagged("hi im a mum of two", [_role_entity("parent", 8, 11)])
+    assert kept[0]["value"] == "parent"
+
+
+def test_a_young_persons_own_role_blocks_the_carer_reading() -> None:
+    text = "im 14 and my kids on animal crossing all left"
+    assert _tagged(text, [_role_entity("14", 3, 5)])[0]["value"] == "youth"
+
+
 def test_a_button_payload_and_a_childs_message_are_left_alone() -> None:
     assert _tagged('/inform_role{"user_role": "youth"}') == []
     assert _tagged("my mum says i should kill myself") == []
@@ -143,6 +193,7 @@ ADULT_WORDED = [
     "utter_abuse_next_steps",
     "utter_distress_support",
     "utter_friend_next_steps",
+    "utter_shelter_next_steps",
 ]
 # What only a child should be told: their own feelings and safety, services speaking to "you".
 TO_THE_CHILD = (
