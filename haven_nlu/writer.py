@@ -87,7 +87,7 @@ _QUALIFIER = (
 _QUALIFIERS = rf"(?:{_QUALIFIER}[ -]){{0,3}}"
 _OWN_CHILDREN = (
     r"(?:son|sons|daughter|daughters|stepson|stepdaughter|step son|step daughter|grandson"
-    r"|granddaughter|grandkids?|grandchild(?:ren)?|kids?|child|children|teenager|teen|teens"
+    r"|granddaughter|grandkids?|grandchild(?:ren)?|kids?|kiddos?|child|children|teenager|teen|teens"
     r"|foster (?:son|daughter|child|kid))"
 )
 # What may follow the child word and make it something else: a sibling or friend ("my kid
@@ -118,7 +118,8 @@ _PARENT_WORDS = (
 )
 _ENGLISH_PARENT = re.compile(
     rf"\b(?:my|our) {_QUALIFIERS}{_OWN_CHILDREN}\b{_NOT_A_CHILD_AFTER}"
-    rf"|\b(?:my|our) {_AGE}\b{_AGE_AS_CHILD_FOLLOWS}"
+    rf"|\b(?:my|our) (?:{_AGE}|eldest|youngest|oldest|little one)\b{_AGE_AS_CHILD_FOLLOWS}"
+    r"|\bi (?:foster|am fostering|'m fostering|adopted) (?:a|an|two|three|\d+)\b"
     rf"|\bas (?:a|her|his|their) (?:worried )?{_PARENT_WORDS}\b{_ROLE_NOT_ENDED}"
     rf"|\bi(?:'m| am|m) (?:a|the|his|her|their) (?:worried |single |foster |step ?)?"
     rf"{_PARENT_WORDS}\b{_ROLE_NOT_ENDED}"
@@ -128,7 +129,8 @@ _ENGLISH_PARENT = re.compile(
     # "Mum here.", "foster carer here": a role opening the message, said of the writer ("Mom, I
     # need help" and "mom: you're grounded" are a child speaking to or of a parent).
     rf"|^\s*(?:worried )?(?:{_PARENT_WORDS}|grandparent) here\b"
-    r"|^\s*(?:foster|kinship) carer\b"
+    # "Foster carer. Our 14 year old…", not "foster carer slapped me today" (a child in care).
+    r"|^\s*(?:foster|kinship) (?:carer|parent)s?\s*[.,:;]"
     # Partly in their own language: "mi hija", "moja córka".
     r"|\bmi hij[oa]\b|\bmoja c[óo]rka\b|\bm[óo]j syn\b|\banak ko\b",
     re.MULTILINE,
@@ -168,7 +170,9 @@ _CHINESE_PARENT = re.compile(
     r"|身為(?:家長|父母|媽媽|爸爸|母親|父親)(?!的)"
     # A parent doing something with the child, the other parent named, a parent's plea, and
     # Taiwanese for "my grandchild", "my son", "my daughter".
-    r"|陪(?:女兒|兒子|孫子|孫女)|孩子的(?:爸|媽)|^\s*家長求助|阮(?:孫|囝|查某囝|後生)",
+    r"|陪(?:女兒|兒子|孫子|孫女)|孩子的(?:爸|媽)|^\s*家長求助|阮(?:孫|囝|查某囝|後生)"
+    # The humble words for "my son" and "my daughter": 小犬, 小兒 (not 小兒科), 小女 at the start.
+    r"|小犬|小兒(?!科|麻痺)|^\s*小女(?!生|孩)",
     re.MULTILINE,
 )
 _CHINESE_EDUCATOR = re.compile(

@@ -38,6 +38,12 @@ PARENT_MESSAGES = [
     "mum here, my 14yo has fresh cuts on her wrists",
     "孩子的爸說他在亂講，可是兒子一直說要去死",
     "阮孫今年十歲 伊講欲死",
+    "my kiddo said he doesn't want to be alive anymore",
+    "our eldest is self harming and won't talk to us",
+    "I foster a 14 year old girl who ran away last night",
+    "Foster carer. Our 14 year old went to meet someone and hasn't come home",
+    "家長您好 小犬最近被勒索",
+    "小兒今年十三歲，被同學霸凌，說不想活",
 ]
 EDUCATOR_MESSAGES = [
     "one of my students wrote in her journal that she wants to end her life",
@@ -102,6 +108,11 @@ CHILD_MESSAGES = [
     "我是導師的小老師 但他一直摸我",
     "我是不是很讓媽媽失望 我好想消失",
     "我是學生!爸爸打我",
+    "our eldest brother hits me",
+    "foster carer pulls my hair and shoved me down the stairs this morning",
+    "foster carer slapped me today",
+    "小女生都在笑我",
+    "我們去小兒科看病 醫生說我要住院",
 ]
 
 
