@@ -16,9 +16,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.guides.laws import CountryLaws, load_laws
 from actions.help import country_picker, user_country
-from actions.roles import ADULT_ROLES
 from actions.texts import texts_for, user_language
 from haven_nlu.language import DEFAULT_LANGUAGE
+from haven_nlu.writer import ADULT_ROLES
 
 NOT_IN_TROUBLE = texts_for(DEFAULT_LANGUAGE)("law.not_in_trouble")
 

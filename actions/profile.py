@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.countries import canonical_country
 from actions.directory.resolve import covered_countries
 from actions.help import directory
-from actions.roles import role_from_values
+from haven_nlu.writer import role_from_values
 
 # True when the user's country has no checked numbers: the urgent replies in languages other
 # than English have a variation for that case (a condition cannot say "any other country").

@@ -108,7 +108,7 @@ _AGE_AS_CHILD_FOLLOWS = (
     r"|texted|texts|wants?|wanted|won't|wont|can't|cant|doesn't|doesnt|didn't|did|got|gets|went"
     r"|goes|came|left|hit|hits|hurt|hurts|cut|cuts|asked|asks|showed|found|sent|sends|ran|runs"
     r"|refuses|isn't|isnt|hasn't|hasnt|son|daughter|boy|girl|kid|child|twins?|and|who|she|he"
-    r"|they|admitted|confessed|disclosed|came|snuck|sneaks|locked)\b))"
+    r"|they|admitted|confessed|disclosed|snuck|sneaks|locked)\b))"
 )
 # "my mum", "i'm the mom friend", "a mother of 4" said of someone else are not the writer's role.
 _ROLE_NOT_ENDED = r"(?!['\u2019]s|s\b| friend| of the| to \d| to (?:two|three|my)| in this)"
@@ -157,8 +157,10 @@ _ENGLISH_PROFESSIONAL = re.compile(
     re.MULTILINE,
 )
 # A role said of the writer ends the statement: "我是他媽媽 他…", "我是五年級孩子的媽媽。"; not
-# "我是媽媽眼中的失敗品", "我是阿嬤帶大的", "我是跟媽媽住".
-_STATEMENT_ENDS = r"(?=$|[\s，,。！？!?.、~：:；;（(])"
+# "我是媽媽眼中的失敗品", "我是阿嬤帶大的", "我是跟媽媽住". The NLU component asks the same of
+# the classifier's Chinese role entities.
+STATEMENT_END = r"$|[\s，,。！？!?.、~：:；;（(]"
+_STATEMENT_ENDS = rf"(?={STATEMENT_END})"
 # What may come between 我是 and the role: no punctuation, not a question (我是不是…).
 _STATED_AS = r"我是(?!不是)[^\s，,。！？!?.~、：:]{0,8}?"
 _CHINESE_PARENT = re.compile(
@@ -197,18 +199,22 @@ _READINGS: Tuple[Tuple[str, re.Pattern], ...] = (
 )
 # "he's not my kid", "she isnt even my daughter": a denial just before names no child.
 _DENIED = re.compile(r"\b(?:not|isn't|isnt|aren't|arent|wasn't|wasnt|never|no longer)(?: \w+)?\s*$")
+# How far back a denial is looked for: "no longer" and one word, so a long message costs no more
+# per match than a short one.
+_DENIAL_REACH = 40
 
 
-def _lowered(text: str) -> str:
+def lowered(text: str) -> str:
     """Lower case without changing the length, so offsets still point into the message."""
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text).replace("\u2019", "'")
 
 
 def carer_role(text: str) -> Optional[Tuple[str, int, int]]:
     """The role of an adult who names a child in their care, and where it is said, or None."""
-    lowered = _lowered(text)
+    lower = lowered(text)
     for role, pattern in _READINGS:
-        for match in pattern.finditer(lowered):
-            if not _DENIED.search(lowered[: match.start()]):
+        for match in pattern.finditer(lower):
+            # pos and endpos, not a slice: a word cut by the window ("can|not") stays whole.
+            if not _DENIED.search(lower, max(0, match.start() - _DENIAL_REACH), match.start()):
                 return role, match.start(), match.end()
     return None

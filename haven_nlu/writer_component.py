@@ -20,7 +20,14 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from haven_nlu.rule_component import MessageRule
-from haven_nlu.writer import ADULT_ROLES, YOUTH, carer_role, role_from_value
+from haven_nlu.writer import (
+    ADULT_ROLES,
+    STATEMENT_END,
+    YOUTH,
+    carer_role,
+    lowered,
+    role_from_value,
+)
 
 ROLE_ENTITY = "user_role"
 # The writer naming their own role just before it: "im a", "i'm her", "as a worried", "我是單親",
@@ -34,7 +41,7 @@ _SAID_OF_SELF_BEFORE = re.compile(
 _CHINESE_SAID_OF_SELF = re.compile(
     r"(?:我是|我就是|身為)(?:(?![跟被給讓和與替幫])[^\s，,。！？!?]){0,6}$"
 )
-_STATEMENT_ENDS = re.compile(r"$|[\s，,。！？!?.、~：:；;（(]")
+_STATEMENT_ENDS = re.compile(STATEMENT_END)
 # ...or opening the message with it: "dad here", "grandad asking for…", "father of three".
 _SAID_OF_SELF_AFTER = re.compile(r"\s*(?:$|here\b|of\b|asking\b|[,.!:])")
 # How far after the carer's words a bare age still belongs to the child ("my son, 13,").
@@ -44,12 +51,12 @@ _CHILDS_AGE_REACH = 12
 def _said_of_self(text: str, entity: Dict[str, Any]) -> bool:
     """The writer states this role as their own."""
     start, end = entity.get("start", 0), entity.get("end", 0)
-    before = text[:start].lower().replace("\u2019", "'")
+    before = lowered(text[:start])
     if _SAID_OF_SELF_BEFORE.search(before):
         return True
     if _CHINESE_SAID_OF_SELF.search(before):
         return bool(_STATEMENT_ENDS.match(text[end:]))
-    return not before.strip() and bool(_SAID_OF_SELF_AFTER.match(text[end:].lower()))
+    return not before.strip() and bool(_SAID_OF_SELF_AFTER.match(lowered(text[end:])))
 
 
 def _childs_age(text: str, entity: Dict[str, Any], start: int, end: int) -> bool:

@@ -12,7 +12,7 @@ from typing import Dict, List, Optional, Sequence
 
 from actions.directory.loader import Directory
 from actions.directory.schema import INTERNATIONAL, KINDS, Resource
-from actions.roles import ADULT_ROLES
+from haven_nlu.writer import ADULT_ROLES
 
 GENERAL_TOPIC = None
 _SPECIALISED_KINDS = [k for k in KINDS if k not in ("emergency", "child_helpline", "directory")]
