@@ -37,7 +37,9 @@ PIPELINE_DIR = Path(__file__).resolve().parent.parent / "var" / "spacy" / "en_ha
 _NEGATIONS = {"not", "never", "no", "n't", "nobody", "nothing"}
 # "i don't know if i want to die", "i don't care if i die" and "he won't stop touching me" are
 # not denials.
-_NOT_A_DENIAL = {"know", "think", "care", "sure", "even", "matter", "mind", "understand", "stop"}
+_NOT_A_DENIAL = {"know", "think", "care", "sure", "even", "matter", "mind", "understand", "stop",
+                 # 2026-12-05: "can't sit down from the beating", "i can't sleep, he ...".
+                 "sit", "sleep", "walk", "breathe"}  # fmt: skip
 _NEGATION_WINDOW = 3
 # A sentence that opens a denial: "it's not like anyone is blackmailing me".
 _DENIAL_OPENERS = (("not", "like"), ("not", "that"))
@@ -53,7 +55,9 @@ _RESOLVED_MARKERS = {"clean", "well", "good", "fine", "ok", "okay", "deal", "sto
                      "therapy", "report", "excited", "excite", "better", "glad", "grateful",
                      "volunteer", "healthy", "heal", "recovery", "prison", "jail", "fade",
                      "faded", "brilliantly", "thrive", "thriving", "great", "amazing",
-                     "awesome"}  # fmt: skip
+                     "awesome",
+                     # 2026-12-05: the lookup lemmatizer reads "amazing" as "amaze".
+                     "amaze", "confident", "custody"}  # fmt: skip
 # Resolutions only in this form: "deleted", not "told me to delete".
 _RESOLVED_FORMS = {"deleted", "banned", "arrested", "removed", "suspended", "expelled"}
 # After a plain past ("when i was 10", "2 years ago"), telling someone or getting away is enough.
@@ -64,6 +68,8 @@ _STRONG_PAST = re.compile(
     r"|\bin (?:19|20)\d\d\b|\bthere (?:was|were) (?:a time|times|a point|a period)\b"
     # 2026-12-04: "i was really low back then", "in first year a man followed me".
     r"|\bback then\b|(?<!am )\bin (?:first|second|third) year\b"
+    # 2026-12-05: "back when i was being blackmailed".
+    r"|\bback when\b"
 )
 _OTHERS = {"other", "others"}  # "now i want to help others"
 # Words between "my" and what it qualifies: "from my new kitten", "my little brother's".
@@ -101,6 +107,11 @@ _IT_STOPPED = re.compile(
     r"|\b(?:everything|things|it)(?:'s| has| have| is)? been (?:\w+ )?(?:fine|ok|okay|good|great"
     r"|quiet|better) (?:ever )?since\b"
     r"|\bwe(?:'re| are| re)? (?:actually |all )?(?:mates|friends|close|fine) now\b"
+    # 2026-12-05: "now it's just a weird memory", "he has no contact", "the courts gave us
+    # custody", "he got done for it", "it never came out", "now i want to be a nurse".
+    r"|\bjust a (?:\w+ )?memory\b|\b(?:has|have|had) no contact\b|\bcustody\b"
+    r"|\bgot done for (?:it|that)\b|\bnever (?:came|got) out\b"
+    r"|\bnow (?:i|we) (?:want|wanna|hope|plan) to (?:be|become|study|train)\b"
 )
 # 2026-12-04: someone who is an ex now and long gone: "ex-stepdad hit me, long gone now".
 _EX_GONE = re.compile(r"\blong gone\b")
@@ -176,14 +187,30 @@ _DREAMT = re.compile(
     r"|\bdream(?:t|ed) (?:that )?(?:a|an|the|some|someone|somebody|he|she|they|i)\b"
     r"|\bin (?:my|the|a|that) (?:dream|nightmare)\b"
 )
+# 2026-12-05: a clip the child watched: "i watched a tiktok where a girl explains how she got
+# blackmailed"; a school lesson about a topic: "assembly today was about the scam where ...".
+_WATCHED = re.compile(
+    r"\b(?:watch|watched|watching|saw|seen) (?:a|an|this|that|the) (?:\w+ )?(?:tiktok|reel|vlog"
+    r"|clip|short|documentary|video|youtube video|youtuber|tiktoker)\b"
+)
+_LESSONS = {"assembly", "lesson", "pshe", "workshop", "lecture", "seminar", "rshe"}
 _AWAKE = re.compile(r"\b(?:but|now|then|woke|wake|real|really|actually)\b")
 # "i'm not sad to the point of harming myself", "not upset enough to hurt myself".
 _DENIED_DEGREE = re.compile(r"\bnot (?:\w+ ){1,3}(?:to the point of|enough to)\s*$")
+# 2026-12-05: a parent's denial about the child: "i don't think my daughter wants to hurt herself".
+_DENIED_OF_ANOTHER = re.compile(
+    r"^\W*i (?:do not|don't|dont) think (?:my \w+|he|she|they)(?: \w+){0,3}\s*$"
+)
 # A retraction after the match: "i said i wanted to die but i didn't mean it".
 _RETRACTED = re.compile(
     r"^\W*(?:\w+\W+){0,4}?but i (?:did not|didn't) (?:really |actually )?mean it\b"
     r"|\b(?:just|only) (?:an? )?(?:expression|figure of speech)\b"
+    # 2026-12-05: taken back at once: "i'm going to walk into the sea. no wait i'll just sulk".
+    r"|^\W*(?:no wait|wait no|nah wait)\b"
 )
+# "i'm going to lock her in the shed (joking obvs)". Not for self-harm: a child may say "joking"
+# and mean it.
+_JOKING = re.compile(r"^\W*\(?\s*(?:only |just )?(?:joking|kidding)\b")
 # A question put to the child and denied: "my teacher asked if anyone is hurting me. no one is".
 _ASKED_IF = re.compile(r"\b(?:asked|asks|ask|wondered|wanted to know)(?: me| us)? (?:if|whether)\b")
 _DENIED_ANSWER = re.compile(
@@ -193,7 +220,7 @@ _DENIED_ANSWER = re.compile(
 _DEGREE_COULD = re.compile(r"\bso \w+(?: that)? i (?:could|would)\b")
 # Someone else's note or post: "someone on reddit posted a suicide note".
 _POSTERS = {"someone", "somebody", "person", "people", "guy", "girl", "boy", "user", "account"}
-_POSTING = {"post", "share", "write", "upload", "leave", "repost"}
+_POSTING = {"post", "share", "write", "upload", "leave", "repost", "say", "announce"}
 # What a parent or carer calls the child in their care: "my son", "my stepdaughter". One list for
 # the token test (_own_child) and the two patterns that read the text (_OWN_CHILD_NAMED and
 # _DENIED_SAYING), so the three cannot drift apart.
@@ -218,14 +245,17 @@ _TRIVIAL_CAUSE = re.compile(
     r"|person|number)|songs?|jokes?|puns?|bus|train|wifi|lag(?:ging|gy)?|hoodie|stains?"
     r"|spill(?:ed|t)|xbox|ps5|playstation|console|controller|presentation|autocorrect|typo"
     r"|haircut|fringe|obby|mondays?|traffic|makeup|dig a hole|(?:this|that|next) level"
-    r"|boss fight)\b"
+    r"|boss fight"
+    # 2026-12-05: a lost match, bad teammates, a meal, a worksheet.
+    r"|teammates|team mates|uninstall|ranked|worksheet|homework|broccoli|sprouts|veg|vegetables"
+    r"|peas|mushrooms)\b|\bif (?:we|i|they) (?:lose|lost)\b|\bmakes? me eat\b"
     # 2026-12-04: a meme repeated: "if one more person says six seven i'll ... lol".
     r"|\bone more (?:person|kid|time) (?:says|asks|mentions|sings|plays|quotes)\b(?! (?:i|me|my)\b)"
     # 2026-12-04 (11th): a chore to sit through: "if i have to sit through one more group project".
     r"|\bif i (?:have|had|need) to (?:sit through|do|hear|watch|listen to|write|read|redo|deal"
     r" with) (?:\w+ )?one more\b"
 )
-_WISH_WORDS = {"die", "dead", "kill", "end", "throw", "jump", "strangle", "murder"}
+_WISH_WORDS = {"die", "dead", "kill", "end", "throw", "jump", "strangle", "murder", "disappear"}
 _ACT_WORDS = {"cut", "burn", "harm", "overdose", "scratch", "starve", "hang", "pill", "bleed",
               "blood", "hit", "touch", "rape"}  # fmt: skip
 _CALL_WORDS = {"call", "calling", "called", "chat", "chatting"}
@@ -281,21 +311,30 @@ _COMMON = {"i", "me", "my", "be", "to", "a", "the", "and", "not", "do", "you", "
 # Asking for advice about someone else: "my friend says she wants to die, what do i do".
 _ADVICE = re.compile(
     r"\b(?:what|how|where)\s+(?:do|should|can|could|would|to)\b|\bshould\s+(?:i|we)\b"
-    r"|\bwhat\s+(?:now|next|else)\b"
+    r"|\bwhat\s+(?:now|next|else)\b|\bhow\s+(?:i\s+)?help\b"
     r"|\bwho\s+(?:can|should|do|could)\s+(?:i|we)\s+(?:tell|talk|call|report)\b"
     r"|\b(?:can|could|should|will|does|did)\s+(?:she|he|they)\b"
     r"|\bis\s+(?:it|that|this)\s+(?:a\s+)?(?:bad|normal|serious|ok|slang|joke|trend|meme)\b"
+    # 2026-12-05: "can i report it to insta", "who is the right person to pass this to".
+    r"|\b(?:can|could|should)\s+i\s+report\b|\bwho\s+is\s+the\s+right\s+(?:person|people)\b"
 )
 _THIRD_PARTY = {"friend", "cousin", "sister", "brother", "mate", "classmate", "kid", "girl", "boy",
                 "someone", "somebody", "person", "son", "daughter", "child", "he", "she",
                 "they", "student", "bestie", "bff", "niece", "nephew", "teen", "guy",
-                "streamer"}  # fmt: skip
+                "streamer", "duo", "mutual", "mutuals"}  # fmt: skip
 # Hearsay about someone else: "heard a rumour that a boy in year 11 got blackmailed".
 # A suspicion about someone named is hearsay too: "i think my friend is cutting again" (not "i
 # think someone is in the house").
 _HEARSAY = re.compile(
     r"\b(?:rumou?rs?|apparently|supposedly|gossip|heard (?:that|about))\b"
     r"|\b(?:think|thinks|suspect|worried|worry|concerned|pretty sure)(?: that)? (?:my|our|a|this)\b"
+    # 2026-12-05: a story told to the class: "she told us about a boy who got sextorted".
+    r"|\b(?:told|tell|telling) (?:us|the class|the whole class) about (?:a|an|this|some)\b"
+    # "my brothers friend said he got sextorted".
+    r"|\b(?:friend|mate|classmate|cousin) (?:said|says) (?:he|she|they)\b"
+    # "there's a girl in my class who says a man gives her money for photos".
+    r"|\bthere(?: is| are| was|'s)? (?:a|an|this|some) (?:\w+ ){0,6}?(?:who|that)"
+    r"(?: \w+)? (?:says|said|told|tells|keeps saying)\b"
 )
 # A peer as the subject, told about by a child: "my friend keeps saying everyone would be better
 # off without her", "my gf cuts". A friend's crisis has an answer of its own (worried_about_friend:
@@ -305,9 +344,14 @@ _HEARSAY = re.compile(
 # parent's child, a sibling and "someone" are not peers here.
 _PEER = re.compile(
     r"\b(?:my|our)\s+(?:(?:best|close|online|old|only)\s+)?"
-    r"(?:friends?|bestie|bff|mates?|classmates?|teammates?|cousins?|girlfriend|boyfriend|gf|bf)"
-    r"(?!'|s?\s+(?:big|little|older|younger|step|dad|mum|mom|brother|sister|parent|uncle|aunt))"
+    r"(?:friends?|bestie|bff|mates?|classmates?|teammates?|cousins?|girlfriend|boyfriend|gf|bf"
+    r"|duo|mutuals?)"
+    # ("my best friend's been sextorted" is the friend: "'s" there is "has" or "is").
+    r"(?!'(?!s (?:been|being|got|getting|going|gonna|not|always|never)\b)"
+    r"|s?\s+(?:big|little|older|younger|step|dad|mum|mom|brother|sister|parent|uncle|aunt))"
     r"\b"
+    # 2026-12-05: a bare "friend" opening the message: "friend wants to die, how help".
+    r"|^\W*(?:friend|mate|bestie|bff|classmate)\b(?!')"
 )
 _REPORTED = {"say", "tell", "text", "post", "write", "message", "dm", "admit", "mention"}
 _FIRST_PERSON_WORDS = {"i", "me", "my", "myself", "mine", "we", "us", "our"}
@@ -573,7 +617,13 @@ class CrisisDetector:
             return True
         if _DENIED_DEGREE.search(doc[sentence_start : span.start].text):
             return True
+        if _DENIED_OF_ANOTHER.search(doc[sentence_start : span.start].text) and not (
+            _FIRST_PERSON_WORDS & {token.lower_ for token in span}
+        ):
+            return True
         if _RETRACTED.search(doc[span.end : span.end + 12].text):
+            return True
+        if not key.startswith("self_harm") and _JOKING.search(doc[span.end : span.end + 6].text):
             return True
         if _ASKED_IF.search(doc[sentence_start : span.end].text) and _DENIED_ANSWER.search(
             doc[span.end : span.end + 15].text
@@ -649,6 +699,12 @@ class CrisisDetector:
             and not _private_media(before, i)
         ]
         if _FICTIONAL & set(before) and not _FIRST_PERSON & {t.lower_ for t in span}:
+            return True
+        clause = set(before) | {t.lower_ for t in span}
+        if _WATCHED.search(" ".join(before)) and not _FIRST_PERSON & {t.lower_ for t in span}:
+            return True
+        lesson = next((i for i, word in enumerate(before) if word in _LESSONS), None)
+        if lesson is not None and "about" in before[lesson + 1 :] and not _FIRST_PERSON & clause:
             return True
         # A label: "lyric: cut me deep", "quote: ...".
         if any(
@@ -737,6 +793,8 @@ class CrisisDetector:
                     group = self._combo_group[key]
                     combo_hits[group] = combo_hits.get(group, False) or not someone_else
                     continue
+                if not reason and not someone_else and _their_images(doc, span):
+                    someone_else = True
                 if reason or someone_else:
                     defused = defused or f"{key}:{reason or SOMEONE_ELSE}"
                     continue
@@ -823,7 +881,7 @@ class CrisisDetector:
             return "hypothetical"
         if self._negated(doc, span, key):
             return "negated"
-        if _resolved_in_the_past(doc, span):
+        if _resolved_in_the_past(doc, span) or _retold_story(doc, span):
             return "past"
         if category in _LAUGHTER_SENSITIVE and _long_ago(doc, span):
             return "past"
@@ -835,6 +893,13 @@ class CrisisDetector:
             return "hyperbole"
         if category == "self_harm" and _posted_by_someone_else(doc, span):
             return SOMEONE_ELSE
+        opening = doc[_clause_start(doc, span.start) : span.start].text
+        if category == "abuse" and _PET_SUBJECT.search(opening):
+            return "hyperbole"
+        if _refused_and_safe(doc, span):
+            return "past"
+        if category == "self_harm" and _past_state(doc, span):
+            return "past"
         return None
 
     def _trivial_hyperbole(self, doc: Doc, span: Span) -> bool:
@@ -860,6 +925,10 @@ class CrisisDetector:
         # "this wifi is so slow i wanna die", "this lag makes me want to die": the wish as the
         # degree or the effect of a trivial annoyance.
         lead = doc[max(start, span.start - 3) : span.start]
+        # "this worksheet makes me want to jump off a cliff": the effect may stand before "want".
+        wider = doc[max(start, span.start - 5) : span.start]
+        if {"want", "wanna"} & {token.lemma_ for token in lead}:
+            lead = wider
         if "so" in {token.lower_ for token in lead} and _TRIVIAL_CAUSE.search(
             doc[start : span.start].text
         ):
@@ -870,8 +939,22 @@ class CrisisDetector:
         cause = doc[max(start, effect - 2) : effect] if effect is not None else None
         if cause and cause[0].lower_ in {"this", "that"} and _TRIVIAL_CAUSE.search(cause.text):
             return True
-        conditional = {"if", "when"} & {token.lower_ for token in after[:2]}
-        return bool(conditional) and bool(_TRIVIAL_CAUSE.search(after[:8].text))
+        # 2026-12-05: the cause opening the sentence, "lag makes me wanna die".
+        if cause and cause.start == start and _TRIVIAL_CAUSE.search(cause.text):
+            return True
+        # "... because of my haircut", "cos of this lag": the trivial cause right after.
+        because = re.match(r"\W*(?:because|cos|cuz|coz) of\b", after[:3].text)
+        if because and _TRIVIAL_CAUSE.search(after[:7].text):
+            return True
+        # The condition before ("if mum makes me eat broccoli again ill kms") or a little after
+        # ("throw myself out the window if this wifi doesnt come back").
+        opening = doc[start : span.start]
+        if opening and opening[0].lower_ in {"if", "when"} and _TRIVIAL_CAUSE.search(opening.text):
+            return True
+        condition = next((t.i for t in after[:5] if t.lower_ in {"if", "when"}), None)
+        if condition is None:
+            return False
+        return bool(_TRIVIAL_CAUSE.search(doc[condition : min(end, condition + 8)].text))
 
     def intent_priority(self, intent: str) -> Optional[int]:
         """Position of an intent among the crisis categories (lower wins), or None."""
@@ -911,6 +994,75 @@ def _private_media(words: Sequence[str], index: int) -> bool:
     return index > 0 and words[index - 1] in {"my", "our"} | _PRIVATE
 
 
+# 2026-12-05: a pet or a thing as the one who "abuses": "my cat is abusing me lol".
+_PET_SUBJECT = re.compile(
+    r"\b(?:my|our|the|this) (?:cat|dog|puppy|kitten|hamster|pet|parrot|rabbit|bunny|budgie|phone"
+    r"|laptop|printer|alarm)(?: \w+){0,2}\s*$"
+)
+# 2026-12-05: a request refused and the child safe after it: "someone asked me for pics but i said
+# no, blocked him and told my mum, so i'm fine" (not "... but he keeps asking").
+_REFUSED = re.compile(r"\b(?:said no|refused|blocked (?:him|her|them|the account))\b")
+_SAFE_NOW = re.compile(r"\b(?:so )?i(?: a|')?m (?:fine|ok|okay|safe|good)\b")
+_NOT_OVER = re.compile(r"\b(?:still|again|keeps?|now (?:he|she|they)|but (?:he|she|they))\b")
+
+
+def _refused_and_safe(doc: Doc, span: Span) -> bool:
+    after = doc[span.end : _sentence_end(doc, span.end)].text
+    refused, safe = _REFUSED.search(after), _SAFE_NOW.search(after)
+    return bool(refused and safe) and not _NOT_OVER.search(after)
+
+
+# 2026-12-05: how a story told from later on ends: "we broke up and i blocked him everywhere",
+# "social services got involved and now we live with our gran", "i'm way more confident now".
+_MOVED_ON = re.compile(
+    r"\b(?:blocked (?:him|her|them)(?: everywhere)?|(?:we )?broke up|(?:got|was|were) banned"
+    r"|reported (?:it|him|her|them)|got involved|now (?:we|i) live with|got (?:a|my) therapist"
+    r"|excited for|i(?: a|')?m (?:\w+ ){0,2}(?:confident|happy|safe|okay|ok|fine|better) now)\b"
+)
+_KEPT_UP = re.compile(
+    r"\b(?:again|right now|rn|tonight|keeps?|help me|please|pls|relapsed?)\b"
+    r"|\bwhat (?:do|should|can) i do\b|\bscared (?:he|she|they)\b"
+)
+
+
+def _retold_story(doc: Doc, span: Span) -> bool:
+    """A story dated in its own sentence ("used to", "when i was younger", "last year") whose end
+    a later sentence tells, with nothing after the match keeping it current: "my ex used to
+    pressure me into sending him stuff ... we broke up and i blocked him everywhere"."""
+    start, end = _sentence_start(doc, span.start), _sentence_end(doc, span.end)
+    opening = doc[start : span.start].text
+    sentence = doc[start:end].text
+    dated = "used to" in opening or _STRONG_PAST.search(sentence) or _LONG_AGO.search(sentence)
+    if not dated or end >= len(doc):
+        return False
+    rest = doc[end:]
+    if not (
+        _IT_STOPPED.search(rest.text) or _CAUGHT.search(rest.text) or _MOVED_ON.search(rest.text)
+    ):
+        return False
+    if _KEPT_UP.search(doc[span.end :].text):
+        return False
+    return not any(
+        token.lower_ == "still"
+        and not _survived(doc, token.i)
+        and not _still_lingering(doc, token.i)
+        and not _still_feeling(doc, token.i)
+        for token in doc[span.end :]
+    )
+
+
+def _past_state(doc: Doc, span: Span) -> bool:
+    """ "i was suicidal in year 7": a state the child was in, dated long ago, and nothing in its
+    sentence keeping it current (2026-12-05)."""
+    start, end = _sentence_start(doc, span.start), _sentence_end(doc, span.end)
+    around = doc[max(start, span.start - 2) : span.start + 2].text
+    if not re.search(r"\bi (?:was|felt)\b", around):
+        return False
+    sentence = doc[start:end].text
+    current = re.search(r"\b(?:still|again|now|today|tonight|anymore|any more)\b", sentence)
+    return bool(_STRONG_PAST.search(sentence)) and not current
+
+
 def _survived(doc: Doc, index: int) -> bool:
     """ "still here", "still alive": surviving, not still doing it."""
     return index + 1 < len(doc) and doc[index + 1].lower_ in _SURVIVING
@@ -920,6 +1072,21 @@ def _still_feeling(doc: Doc, index: int) -> bool:
     """ "therapy really helped, still get sad sometimes": low moods that stay are no relapse."""
     following = {token.lemma_ for token in doc[index + 1 : index + 3]}
     return bool(following & {"get", "sad", "down", "low"})
+
+
+# 2026-12-05: what stays of a past crisis, after it is told: "still feels unreal", "still makes me
+# cringe", "still a bit scared of cameras" (not "still feel like dying").
+_LINGERING = {"feel", "make", "cringe", "think", "remember", "scared", "a", "gross", "weird"}
+_CRISIS_AGAIN = {"die", "dying", "dead", "kill", "cut", "hurt", "harm", "suicidal", "want", "wish",
+                 "urge", "end", "worthless", "alone"}  # fmt: skip
+
+
+def _still_lingering(doc: Doc, index: int) -> bool:
+    """ "... still feels unreal": a memory or a feeling that stays, not the crisis again."""
+    following = doc[index + 1 : index + 6]
+    if not {token.lemma_ for token in following[:2]} & _LINGERING:
+        return False
+    return not {token.lemma_ for token in following} & _CRISIS_AGAIN
 
 
 def _still_after(text: str) -> bool:
@@ -964,6 +1131,7 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
         token.lower_ == "still"
         and not _survived(doc, token.i)
         and (token.i < span.end + 6 or not _still_feeling(doc, token.i))
+        and not (token.i >= span.end and _still_lingering(doc, token.i))
         for token in doc[sentence_start:end]
     ):
         return False
@@ -1014,6 +1182,11 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
             previous = {t.lemma_ for t in after[max(0, index - 2) : index]}
             # "he says it's fine" is what he says, not a resolution.
             wished = word == "good" and "want" in previous  # "if i want good grades"
+            # 2026-12-05: "i thought it was over", and a threat that the child will go to jail.
+            earlier = {t.lower_ for t in after[max(0, index - 4) : index]}
+            hoped = earlier & {"thought", "think", "hoped", "hope"}
+            wished = wished or bool(hoped and earlier & {"it", "this", "that"})
+            wished = wished or (word in {"jail", "prison"} and bool(earlier & {"i", "you"}))
             if not wished and not previous & _NOT_RESOLVING:
                 return True
     return False
@@ -1169,8 +1342,30 @@ def _posted_by_someone_else(doc: Doc, span: Span) -> bool:
     poster = next((i for i, lemma in enumerate(before) if lemma in _POSTERS), None)
     if poster is None or not _POSTING & set(before[poster + 1 :]):
         return False
-    clause = doc[start : min(span.end + 3, _sentence_end(doc, span.end))]
-    return not _FIRST_PERSON_WORDS & {token.lower_ for token in clause}
+    # The clause ends at "and": "... going to end it tonight and i dont even know them".
+    end = min(span.end + 3, _sentence_end(doc, span.end))
+    end = next((t.i for t in doc[span.end : end] if t.lower_ in {"and", "but", ","}), end)
+    return not _FIRST_PERSON_WORDS & _own_words(doc[start:end])
+
+
+_THEIR_IMAGES = re.compile(
+    r"\b(?:send|sending|share|sharing|post|posting|leak|leaking|spread|spreading|show|showing)"
+    r" (?:her|their) (?:\w+ )?(?:nudes?|pics?|pictures|photos?|videos?|images?)\b"
+)
+
+
+def _their_images(doc: Doc, span: Span) -> bool:
+    """ "my friend's ex is threatening to send her nudes": a threat over someone else's images
+    (not "he sent his video", his own), with no first person near it and no child of the
+    writer's named (2026-12-05)."""
+    window = doc[span.start : min(span.end + 4, _sentence_end(doc, span.end))]
+    if not _THEIR_IMAGES.search(window.text):
+        return False
+    # Only near it: "i saw screenshots where ..." is the writer as a witness.
+    near = doc[max(_clause_start(doc, span.start), span.start - 4) : window.end]
+    if _FIRST_PERSON_WORDS & _own_words(near) - {"our"}:
+        return False
+    return not _OWN_CHILD_NAMED.search(doc[: window.end].text)
 
 
 def _someone_elses_images(doc: Doc, span: Span) -> bool:
@@ -1198,7 +1393,10 @@ def _someone_elses_images(doc: Doc, span: Span) -> bool:
 # "my classmates pics", "at my old school": "my" that belongs to someone or somewhere else.
 _NOT_MINE = {"school", "class", "classmate", "friend", "sister", "brother", "cousin", "year",
              "grade", "team", "street", "town", "area", "ex", "mate", "bestie", "bff", "niece",
-             "nephew", "sisters", "brothers", "classmates", "friends"}  # fmt: skip
+             "nephew", "sisters", "brothers", "classmates", "friends",
+             # 2026-12-05: where it was seen: "someone in my group chat posted ...".
+             "gc", "group", "chat", "server", "channel", "discord", "mutual", "mutuals",
+             "duo"}  # fmt: skip
 _OWN_CHILD = set(_CHILD_NOUNS) | {"boy", "girl", "teen", "teenager", "ward"}
 
 
@@ -1293,8 +1491,13 @@ def _peer_subject(doc: Doc, span: Span) -> bool:
     if peer is None:
         return False
     peer_chars = range(before.start_char + peer.start(), before.start_char + peer.end())
+    # 2026-12-05: "my duo keeps saying he'll kms": "kms" is "kill myself" whoever says it.
+    said_by = {token.lower_ for token in doc[max(before.start, span.start - 3) : span.start]}
+    slang = bool(said_by & {"he", "she", "they", "he'll", "she'll"})
     return not any(
-        token.lower_ in _CHILDS_OWN and token.idx not in peer_chars
+        token.lower_ in _CHILDS_OWN
+        and token.idx not in peer_chars
+        and not (slang and token.lower_ == "myself")
         for token in doc[before.start : span.end]
     )
 

@@ -117,7 +117,7 @@ _PAST_THING = re.compile(
 # "有沒有", "是不是": a question, not a negation, inside a match.
 _QUESTION = re.compile(r"(.)[不沒]\1")
 # "問我是不是想…": a question of whether, before a match. 2026-12-04.
-_ASKED = re.compile(r"(?:是不是|有沒有|會不會)[想要會有在]*$")
+_ASKED = re.compile(r"(?:是不是|有沒有|會不會)[想要會有在]*(?:在(?:家|學校|外面))?[想要會有在]*$")
 _CLAUSE_SPLIT = f"[{re.escape(CLAUSE_ENDS)}]"
 # A stretch of English words in a Chinese message ("那首英文歌一直唱 I wanna die").
 _ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’ ,.!?-]*")
@@ -143,16 +143,44 @@ _CARER_SAYS = re.compile(
 # "學生又自傷了") is a parent or a teacher speaking of their own: Chinese leaves out the "my".
 _OWN_CHILD_OPENING = re.compile(r"^\s*(?:我家)?(?:兒子|女兒|孫子|孫女|學生)(?!們)")
 _CHILDREN_IN_CARE = ("男生", "女生", "男孩", "女孩", "孩子", "小孩", "學生", "小朋友", "他", "她")
-_NOT_IN_CARE = re.compile(r"(?:別人|別的|其他|另一個|另外一個|另一所)[^ ，,。]{0,4}的?$")
+# 別班, 隔壁班, 外校: 2026-12-05.
+_NOT_IN_CARE = re.compile(
+    r"(?:別人|別的|其他|另一個|另外一個|另一所|別班|隔壁班|外校)[^ ，,。]{0,4}的?$"
+)
 # Words that start a new thought after a match ("他說他想死 那我要怎麼辦").
 _CONJUNCTIONS = ("那", "所以", "然後", "可是", "但", "而且", "還是")
 # 2026-12-04 (11th): 不小心 with a verb of noticing ("不小心看到他的傷"): no accident of the injury.
 _BY_CHANCE = re.compile(r"不小心(?:看到|看見|發現|聽到|翻到|瞄到)")
 # "我是一個想死的學生", "像我這種想死的人": the writer says who they are.
 _IDENTIFY = re.compile(r"我(?:就|真的|也)?是|像我")
+# 2026-12-05: a third person as the object inside the match ("要她傳", "威脅他", "把他打到住院"):
+# in a child's message the one it is done to is someone else; a parent's 她 is their child.
+_THIRD_OBJECT = re.compile(
+    r"(?:要|叫|逼|威脅|恐嚇|勒索|打|揍|踢|把|跟蹤|騙|摸|害)(?:他|她)(?!們|說|就|會|要|的|看|摸)"
+)
+# Words that tell a carer's message even without "我的": the 他/她 may be their child.
+_CHILD_IN_MESSAGE = ("女兒", "兒子", "孩子", "小孩", "孫", "姪", "弟弟", "妹妹", "家長", "我們家")
+# 2026-12-05: someone else's family as the agent ("他爸爸會拿棍子打人", "她爸會打她").
+_THEIR_FAMILY = re.compile(
+    r"(?:他|她)(?:們)?(?:的)?(?:爸爸|媽媽|爸|媽|繼父|繼母|後爸|後媽|家人|哥哥|姊姊|姐姐|阿公|阿嬤)(?!的)"
+)
+# 2026-12-05: a clause that only denies ("我真的沒有", "沒有好嗎", "才沒有啦").
+_BARE_DENIAL = re.compile(
+    r"^(?:我)?(?:真的|就|才|根本|當然)?(?:沒有|沒)(?:啦|好嗎|喔|啊|欸|耶|好不好)*$"
+)
+# 2026-12-05: a question about the term in the clause before ("聯絡簿寫網路勒索 是啥").
+_TERM_QUESTION = re.compile(r"^\s*(?:這|那)?(?:是啥|是什麼|啥意思|什麼意思|是什麼意思|是指什麼)")
+# 2026-12-05: the grade or the time the writer is at now ("現在高二了", "現在也一年了").
+_NOW_SINCE = re.compile(
+    r"^(?:也|都|已經|我)*(?:國[一二三]|高[一二三]|大[一二三四]|大學"
+    r"|[一二兩三四五六七八九十幾\d]+(?:年|個月)了)"
+)
 _LOOK_BACK = 15  # characters searched for the subject before a match
 _PASSIVE_LOOK_BACK = 8  # characters searched for the 被 of a victim's form ("被網友拿照片勒索")
 _MEDIA_LOOK_BACK = 20
+# 2026-12-05: a work named further back ("我最近在看一本小說 主角是…他被繼父虐待 每天都被關在…")
+# counts when no first person comes between.
+_MEDIA_FAR = 40
 _NEGATION_LOOK_BACK = 8
 _AFTER = 15  # characters read after a match for a denial or laughter
 _RESOLUTION_AFTER = 30
@@ -412,7 +440,9 @@ class ChineseCrisisDetector:
         """``text`` with each stretch of English blanked that the Chinese before it presents as
         a song, a film, a game line or a lesson ("英文課本有一句 Help me! Someone is following
         me"): the English detector then reads only English that is the writer's own."""
-        message = _Text.of(text)
+        # Lower case, as the word lists are ("在Roblox聽到有人用語音說 …"): 2026-12-05.
+        lower = text.lower()
+        message = _Text.of(lower if len(lower) == len(text) else text)
         framed = [m.span() for m in _ENGLISH_RUN.finditer(text) if self._media(message, *m.span())]
         for start, end in framed:
             text = text[:start] + " " * (end - start) + text[end:]
@@ -443,15 +473,21 @@ class ChineseCrisisDetector:
                     for a, b in message.quoted
                 ),
             ),
+            # 2026-12-05: the quoted words taken up again after the quote ("有一句「他用刀片割開
+            # 了信封」 我女兒一直問為什麼要用刀片").
+            ("quoted", lambda: self._echoes_quote(message, start, end)),
             ("media", lambda: self._media(message, start, end)),
             ("topic", lambda: self._topic(message, start, end)),
+            ("reassured", lambda: self._reassured(message)),
             ("hypothetical", lambda: self._hypothetical(message, start, end)),
             (
                 SOMEONE_ELSE,
                 lambda: (
                     self._someone_else(message, start, end, phrase.category)
                     if phrase.combo is None
+                    # 2026-12-05: or someone else's child ("別的小組的孩子說想自殺").
                     else self._said_by_other(message, start)
+                    or self._not_in_care_before(message, start)
                 ),
             ),
             (
@@ -568,7 +604,19 @@ class ChineseCrisisDetector:
             return True
         positions = [before.find(w) + len(w) for w in self._words("media") if w in before]
         if not positions:
-            return False
+            far = message.text[max(sentence_start, start - _MEDIA_FAR) : start]
+            found = [far.find(w) + len(w) for w in self._words("media") if w in far]
+            # Not a parent's: what was done to their child in a game is no scene of it (but the
+            # news still reports: "新聞又在報有個國中生被網友勒索…").
+            news = _has(far, ("新聞", "報導"))
+            if (
+                not found
+                or self._first_person(far[min(found) :])
+                or (_has(message.text, _CHILD_IN_MESSAGE) and not news)
+            ):
+                return False
+            before = far
+            positions = found
         between = before[min(positions) :]
         if _has(between, self._words("met_there")):
             return False
@@ -578,6 +626,28 @@ class ChineseCrisisDetector:
         after = message.text[start : min(sentence_end, end + _AFTER)]
         return _has(between, self._words("reporting")) or _has(
             after, self._context.get("media_after") or ()
+        )
+
+    def _echoes_quote(self, message: _Text, start: int, end: int) -> bool:
+        """The match's words stand inside an earlier quote that is a saying, not a child's own
+        words relayed: the writer talks about the quote."""
+        words = message.text[start:end]
+        return any(
+            b <= start
+            and words in message.text[a:b]
+            and not self._relayed(message, a, b, end - start)
+            for a, b in message.quoted
+        )
+
+    def _reassured(self, message: _Text) -> bool:
+        """2026-12-05: a carer who tells others not to worry ("各位家長不用擔心", "老師不要誤會"):
+        the crisis words are what they were afraid of. Not "不用擔心我", a child's farewell."""
+        text = message.text
+        if not self._writes_as_carer(text):
+            return False
+        return any(
+            w in text and not text[text.find(w) + len(w) :].lstrip(" ,，").startswith("我")
+            for w in self._context.get("reassure") or ()
         )
 
     def _relayed(self, message: _Text, quote_start: int, quote_end: int, length: int) -> bool:
@@ -615,8 +685,10 @@ class ChineseCrisisDetector:
         own = message.text[start:end]
         if _ASKED.search(message.text[clause_start:start]):
             own = own.replace("自己", "")
+        # 2026-12-05: the next clause asks what the term is ("聯絡簿寫網路勒索 是啥").
+        term = bool(_TERM_QUESTION.match(message.text[clause_end + 1 : clause_end + 8]))
         return (
-            (lesson or counts_as or _has(clause, self._words("topic")))
+            (lesson or counts_as or term or _has(clause, self._words("topic")))
             and not searching
             and not self._first_person(
                 message.text[clause_start:start] + own + message.text[end:clause_end]
@@ -650,6 +722,8 @@ class ChineseCrisisDetector:
         was done to ("那個老師性騷擾學生"). A parent's own child counts as the
         writer."""
         text = message.text
+        if self._done_to_third(message, start, end):
+            return True
         # The writer named right after the match, in its clause ("他性騷擾我"), not in the next
         # one ("同學一直說想死 我好擔心"). 2026-12-04: not the 自己 of the match, which points back
         # to its subject ("朋友一直用美工刀割自己"), nor a writer after a conjunction, who starts
@@ -725,18 +799,42 @@ class ChineseCrisisDetector:
         )  # fmt: skip
         if other is None or writer >= other[0]:
             return False
+        # Not someone else's child ("別人家的小孩", "另一個學校的學生", "別班的學生"), even in a
+        # carer's message (2026-12-05: before the own-child check).
+        whose = before[: other[0] - len(other[1])]
+        if _NOT_IN_CARE.search(whose):
+            return True
         own_child = self._reports_own_child(text)
         if own_child and other[1] in self._words("child_words"):
             return False
         # 2026-12-04: a carer who says so writes about the children in their care ("我是安親班
         # 老師 有個小男生一直說自己不如去死").
-        # Not someone else's child ("別人家的小孩", "另一個學校的學生").
-        whose = before[: other[0] - len(other[1])]
         return not (
             _CARER_SAYS.search(text)
             and other[1] in _CHILDREN_IN_CARE
             and not _NOT_IN_CARE.search(whose)
         )
+
+    def _not_in_care_before(self, message: _Text, start: int) -> bool:
+        clause_start, _ = message.clause(start, start)
+        return bool(_NOT_IN_CARE.search(message.text[clause_start:start]))
+
+    def _done_to_third(self, message: _Text, start: int, end: int) -> bool:
+        """2026-12-05: in a child's message, a match done to 他/她 ("一直要她傳私密照", "要他買
+        點數卡", "把他打到住院") or by someone else's family ("他爸爸會拿棍子打人") is another
+        child's story. Not in a carer's message, whose 她 is the child in their care."""
+        text = message.text
+        match = text[start:end]
+        if (
+            _EXPLICIT_WRITER.search(match)
+            or self._writes_as_carer(text)
+            or _has(text, _CHILD_IN_MESSAGE)
+        ):
+            return False
+        if _THIRD_OBJECT.search(match):
+            return True
+        clause_start, _ = message.clause(start, start)
+        return bool(_THEIR_FAMILY.search(text[clause_start:end]))
 
     def _peer_subject(self, message: _Text, start: int) -> bool:
         """The child's peer (a friend, classmate, girlfriend) is the person named last before
@@ -794,6 +892,8 @@ class ChineseCrisisDetector:
     def _reports_own_child(self, text: str) -> bool:
         """A parent, a carer or a teacher writes of a child of their own or in their care, by a
         word for it anywhere or by opening on the bare child ("女兒被人拿私密照威脅")."""
+        # 2026-12-05: "大家有推薦的嗎" holds no "家有" (a household with a child).
+        text = text.replace("大家", "＿＿")
         return _has(text, self._carers) or bool(_OWN_CHILD_OPENING.match(text))
 
     def _writes_as_carer(self, text: str) -> bool:
@@ -824,7 +924,12 @@ class ChineseCrisisDetector:
                 continue  # a question, not a negation: "有沒有什麼方法…", "是不是"
             if at > 0 and "趁" in window[:at]:
                 continue  # a circumstance, not a negation: "趁家裡沒人對我…"
-            if at >= 0 and set(window[at + len(negator) :]) <= self._fillers:
+            rest = window[at + len(negator) :]
+            # 2026-12-05: or a passive agent between ("我沒有被網友勒索", "沒被爸爸打").
+            # Not after 不: "不想被爸媽發現" hides, it does not deny.
+            if at >= 0 and negator[0] in "沒未從並":
+                rest = re.sub(r"被[^ ，,。]{1,3}$", "", rest)
+            if at >= 0 and set(rest) <= self._fillers:
                 return True
         _, sentence_end = message.sentence(end, end)
         after = text[end : min(sentence_end, end + _AFTER)]
@@ -840,6 +945,10 @@ class ChineseCrisisDetector:
         clause_start, _ = message.clause(start, start)
         if not _ASKED.search(message.text[clause_start:start]):
             return False
+        # 2026-12-05: or a later clause that only denies ("…問我是不是想自殺 … 我真的沒有").
+        later = re.split(_CLAUSE_SPLIT, message.text[end:])[1:]
+        if any(_BARE_DENIAL.match(clause.strip()) for clause in later if clause.strip()):
+            return True
         return any(
             other.span() != (start, end) and self._negated(message, *other.span(), kin)
             for kin in self._phrases
@@ -877,11 +986,27 @@ class ChineseCrisisDetector:
         frame = text[sentence_start:story_start]
         for word in self._context.get("telling_days") or ():
             frame = frame.replace(word, "")
+        # 2026-12-05: a post that shares an experience ("想分享一下我國三時候的事", "分享我的
+        # 經驗") tells of the past once the match has a past marker; its frame ("最近看到…")
+        # is why it is told.
+        if (
+            marker >= 0
+            and _has(text, self._context.get("sharing") or ())
+            and not _has(story, self._words("current"))
+        ):
+            return True
         if _has(story + " " + frame, self._words("current")):
             return False  # "一直" after the match is the help: "後來輔導老師一直陪我"
         after = text[end : end + _RESOLUTION_FAR]
         nows = [after.find(w) for w in self._context.get("now") or ("現在",) if w in after]
         resolved_now = any(_has(after[now : now + 10], self._words("resolved_now")) for now in nows)
+        # 2026-12-05: the writer says where they are now ("現在高二了", "現在也一年了").
+        resolved_now = resolved_now or any(
+            _NOW_SINCE.match(after, now + len(w))
+            for w in self._context.get("now") or ("現在",)
+            for now in [after.find(w)]
+            if now >= 0
+        )
         # 2026-12-04: "一直" in the story ("去年…他從學校一直跟到我家巷口") is the past too
         # when the writer says how things are now ("現在已經一年都沒事").
         if _has(told, self._words("current_before")):
