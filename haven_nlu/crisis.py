@@ -641,6 +641,8 @@ class CrisisDetector:
                 previous = doc[index - 1] if index > 0 else None
                 # (but "explain that nobody should touch you" states a rule).
                 rule = index + 1 < len(doc) and doc[index + 1].lower_ in {"should", "must", "ought"}
+                if _answering_no(doc, index, sentence_start):
+                    continue
                 if previous is not None and (
                     (
                         previous.lower_ in {"so", "that"}
@@ -719,6 +721,10 @@ class CrisisDetector:
         to_me = _FIRST_PERSON & set(before[media_at[0] + 1 :] if media_at else ())
         to_me |= _FIRST_PERSON & {t.lower_ for t in span}
         if played and to_me:
+            media_at = []
+        # 2026-12-05: the child turning to themself after the media: "i watched a video where a
+        # girl cuts herself and now i want to cut myself".
+        if media_at and _turns_to_self(before[media_at[0] + 1 :], span):
             media_at = []
         if media_at and any(
             word in _REPORTING_WORDS for word in before[media_at[0] + 1 :] + opener
@@ -992,6 +998,37 @@ def _private_media(words: Sequence[str], index: int) -> bool:
     """ "our private video", "a private video", "my video": the child's own recording, not a
     film (2026-12-04)."""
     return index > 0 and words[index - 1] in {"my", "our"} | _PRIVATE
+
+
+# 2026-12-05: "no" as the answer to a question, opening the clause before a subject or a pause:
+# "no i want to die", "no. he's outside my house", "nope hes at my door" (asked "are you safe?").
+# "no one is hurting me" and "no i don't want to die" still deny.
+_ANSWER_WORDS = {"no", "nope", "nah", "naw"}
+_AFTER_AN_ANSWER = {",", ".", "!", "...", "-", "i", "im", "i'm", "he", "hes", "he's", "she", "shes",
+                    "she's", "they", "theyre", "they're", "we", "it", "its", "it's", "my", "wait",
+                    "actually", "but", "help", "please", "pls", "someone", "somebody"}  # fmt: skip
+
+
+_TURNING = {"and", "but", "so", "now", "then"}
+_SELF_OBJECT = {"myself", "me", "my"}
+
+
+def _turns_to_self(words: Sequence[str], span: Span) -> bool:
+    """After a media word, a clause of the child's own ("and now i ...") leading to a match about
+    the child themself."""
+    turned = any(
+        word in _TURNING and words[i + 1 : i + 2] in (["i"], ["im"], ["i'm"])
+        for i, word in enumerate(words)
+    )
+    return turned and bool(_SELF_OBJECT & {token.lower_ for token in span})
+
+
+def _answering_no(doc: Doc, index: int, clause_start: int) -> bool:
+    """A "no" that answers a question rather than denying the match after it."""
+    if doc[index].lower_ not in _ANSWER_WORDS or index + 1 >= len(doc):
+        return False
+    opens = all(not token.is_alpha for token in doc[clause_start:index])
+    return opens and doc[index + 1].lower_ in _AFTER_AN_ANSWER
 
 
 # 2026-12-05: a pet or a thing as the one who "abuses": "my cat is abusing me lol".

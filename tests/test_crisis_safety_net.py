@@ -190,6 +190,9 @@ def test_the_pipeline_meets_the_safety_bar(parse, language: str) -> None:
         "im gonna kil myself",
         "everyone would be better off without me",
         "I won't be here tomorrow",
+        # One "no" never closes a crisis: an answer to "are you safe right now?".
+        "no i want to die",
+        "no. hes outside my house",
     ],
 )
 def test_phrasings_known_to_defeat_chatbots_are_caught(parse, text: str) -> None:
@@ -299,6 +302,13 @@ def test_the_issue_examples_do_not_cry_wolf(text: str) -> None:
         ("my 13 yo is missing since this morning and her phone goes to voicemail", "danger"),
         ("hes got a countdown til he posts them", "sextortion"),
         ("older man on roblox keeps sending me nsfw stuff", "abuse"),
+        # An answer to "are you safe right now?" that starts with "no" (2026-12-05, 13th): the
+        # "no" answers the question, it does not deny what follows.
+        ("no i want to die", "self_harm"),
+        ("no. he's outside my house", "danger"),
+        ("nope hes at my door rn", "danger"),
+        # The child turning to themself after a video: not the video's story any more.
+        ("i watched a video where a girl cuts herself and now i want to cut myself", "self_harm"),
     ],
 )
 def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -332,6 +342,14 @@ def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
         "our dog ran away last night and its dark and im worried about him",
         "the bruises on my leg are from my new puppy jumping up",
         "if i have to sit through one more assembly about uniforms i will actually kill myself lol",
+        # A denial after an answering "no" still denies; a peer in a game, a group chat as a
+        # place, a story resolved later on, the cause first (2026-12-05, 13th).
+        "no i don't want to die",
+        "no one is hurting me",
+        "my duo keeps saying he'll kms",
+        "friend wants to die, how help",
+        "lag makes me wanna die",
+        "my ex used to pressure me into sending him pics. we broke up and i blocked him everywhere",
     ],
 )
 def test_reported_and_resolved_crises_do_not_fire(text: str) -> None:
