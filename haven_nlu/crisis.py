@@ -1434,7 +1434,8 @@ _NOT_MINE = {"school", "class", "classmate", "friend", "sister", "brother", "cou
              # 2026-12-05: where it was seen: "someone in my group chat posted ...".
              "gc", "group", "chat", "server", "channel", "discord", "mutual", "mutuals",
              "duo"}  # fmt: skip
-_OWN_CHILD = set(_CHILD_NOUNS) | {"boy", "girl", "teen", "teenager", "ward"}
+# 2026-12-05: a teacher's "one of my students" or "my pupil" is a child in their care too.
+_OWN_CHILD = set(_CHILD_NOUNS) | {"boy", "girl", "teen", "teenager", "ward", "student", "pupil"}
 
 
 # A parent or carer naming the child: "my son", "my 13-year-old", "the 12 year old in my care"
@@ -1442,6 +1443,7 @@ _OWN_CHILD = set(_CHILD_NOUNS) | {"boy", "girl", "teen", "teenager", "ward"}
 _OWN_CHILD_NAMED = re.compile(
     rf"\bmy (?:\w+ ){{0,2}}(?:{_CHILD_NOUN_PATTERN}"
     r"|\d+ ?(?:yo|y/o|year old|-year-old))\b|\bin my care\b|\bi foster\b"
+    r"|\bmy (?:own |form |class |new )?(?:students?|pupils?)\b"
     # 2026-12-04: a carer or the adult in charge: "the 14 year old i babysit", "i'm the scout
     # leader for a 13 year old", "i am looking after my little brother".
     r"|\bi (?:babysit|babysat|nanny for|look after|am (?:babysitting|looking after|minding))\b"

@@ -309,6 +309,8 @@ def test_the_issue_examples_do_not_cry_wolf(text: str) -> None:
         ("nope hes at my door rn", "danger"),
         # The child turning to themself after a video: not the video's story any more.
         ("i watched a video where a girl cuts herself and now i want to cut myself", "self_harm"),
+        # A teacher about their own student is a carer's report, not someone else's.
+        ("one of my students wrote in her journal that she wants to die", "self_harm"),
     ],
 )
 def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
