@@ -93,6 +93,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 
 from haven_nlu.crisis import NOT_A_CRISIS, SOMEONE_ELSE, Assessment, CrisisFinding
+from haven_nlu.writer import lowered
 
 PATTERNS_FILE = Path(__file__).with_name("crisis_patterns_zh.yml")
 SENTENCE_ENDS = "。!?\n.…"
@@ -232,6 +233,11 @@ def _bounds(ends: Sequence[int], start: int, end: int, length: int) -> Tuple[int
     before = bisect.bisect_left(ends, start)
     after = bisect.bisect_left(ends, end)
     return (ends[before - 1] + 1 if before else 0, ends[after] if after < len(ends) else length)
+
+
+def _word_ends(text: str, words: Iterable[str]) -> List[int]:
+    """Where each of ``words`` found in ``text`` first ends."""
+    return [text.find(w) + len(w) for w in words if w in text]
 
 
 def _has(text: str, words: Iterable[str]) -> bool:
@@ -441,8 +447,7 @@ class ChineseCrisisDetector:
         a song, a film, a game line or a lesson ("英文課本有一句 Help me! Someone is following
         me"): the English detector then reads only English that is the writer's own."""
         # Lower case, as the word lists are ("在Roblox聽到有人用語音說 …"): 2026-12-05.
-        lower = text.lower()
-        message = _Text.of(lower if len(lower) == len(text) else text)
+        message = _Text.of(lowered(text))
         framed = [m.span() for m in _ENGLISH_RUN.finditer(text) if self._media(message, *m.span())]
         for start, end in framed:
             text = text[:start] + " " * (end - start) + text[end:]
@@ -602,10 +607,10 @@ class ChineseCrisisDetector:
             message.text[start:end]
         ):
             return True
-        positions = [before.find(w) + len(w) for w in self._words("media") if w in before]
+        positions = _word_ends(before, self._words("media"))
         if not positions:
             far = message.text[max(sentence_start, start - _MEDIA_FAR) : start]
-            found = [far.find(w) + len(w) for w in self._words("media") if w in far]
+            found = _word_ends(far, self._words("media"))
             # Not a parent's: what was done to their child in a game is no scene of it (but the
             # news still reports: "新聞又在報有個國中生被網友勒索…").
             news = _has(far, ("新聞", "報導"))
