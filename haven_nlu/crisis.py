@@ -41,6 +41,10 @@ _NOT_A_DENIAL = {"know", "think", "care", "sure", "even", "matter", "mind", "und
                  # 2026-12-05: "can't sit down from the beating", "i can't sleep, he ...".
                  "sit", "sleep", "walk", "breathe"}  # fmt: skip
 _NEGATION_WINDOW = 3
+# "she thinks i'm joking but i'm not": the "not" after a joke denies the joke.
+_JOKE_WORDS = {"joke", "joking", "kid", "kidding", "lie", "lying"}
+# "people think i can't hurt myself but i do": a denial that the child contradicts.
+_BUT_I_DO = re.compile(r"^\W*but i (?:do|did|have|will|am|still)\b")
 # A sentence that opens a denial: "it's not like anyone is blackmailing me".
 _DENIAL_OPENERS = (("not", "like"), ("not", "that"))
 # ...but "not that it matters, i won't be here" shrugs, it does not deny.
@@ -48,7 +52,9 @@ _SHRUG = re.compile(r"\bnot that (?:it|any of (?:it|this)|anything) (?:\w+ )?mat
 # Past and resolved: "i used to self harm but i've been clean for a year".
 _PAST_MARKERS = {"ago", "use", "last", "once", "before", "young", "younger", "little", "back",
                  "grade", "old", "struggle", "had", "was", "were", "used", "phase",
-                 "through"}  # fmt: skip
+                 "through",
+                 # 2026-12-06: "her previous carer", "my former coach".
+                 "previous", "former"}  # fmt: skip
 # Lemmas: "helped" is matched as "help".
 _RESOLVED_MARKERS = {"clean", "well", "good", "fine", "ok", "okay", "deal", "stop", "happy",
                      "over", "recover", "proud", "safe", "sort", "handle", "mentor", "thank",
@@ -57,7 +63,11 @@ _RESOLVED_MARKERS = {"clean", "well", "good", "fine", "ok", "okay", "deal", "sto
                      "faded", "brilliantly", "thrive", "thriving", "great", "amazing",
                      "awesome",
                      # 2026-12-05: the lookup lemmatizer reads "amazing" as "amaze".
-                     "amaze", "confident", "custody"}  # fmt: skip
+                     "amaze", "confident", "custody",
+                     # 2026-12-06: "it was investigated and he's been deregistered, she's
+                     # settled with us".
+                     "investigate", "investigated", "deregister", "deregistered", "settle",
+                     "settled"}  # fmt: skip
 # Resolutions only in this form: "deleted", not "told me to delete".
 _RESOLVED_FORMS = {"deleted", "banned", "arrested", "removed", "suspended", "expelled"}
 # After a plain past ("when i was 10", "2 years ago"), telling someone or getting away is enough.
@@ -70,6 +80,8 @@ _STRONG_PAST = re.compile(
     r"|\bback then\b|(?<!am )\bin (?:first|second|third) year\b"
     # 2026-12-05: "back when i was being blackmailed".
     r"|\bback when\b"
+    # 2026-12-06: a country left behind: "back in my home country my uncle hit me".
+    r"|\bback (?:in|home in) (?:my|our) (?:home |old )?(?:country|village|town|city)\b"
 )
 _OTHERS = {"other", "others"}  # "now i want to help others"
 # Words between "my" and what it qualifies: "from my new kitten", "my little brother's".
@@ -112,6 +124,12 @@ _IT_STOPPED = re.compile(
     r"|\bjust a (?:\w+ )?memory\b|\b(?:has|have|had) no contact\b|\bcustody\b"
     r"|\bgot done for (?:it|that)\b|\bnever (?:came|got) out\b"
     r"|\bnow (?:i|we) (?:want|wanna|hope|plan) to (?:be|become|study|train)\b"
+    # 2026-12-06: "now that i'm fostering", "he's not allowed to see us anymore", "nobody hits
+    # me now".
+    r"|\bnow that i(?:'m| am) (?:a |an )?(?:\w+ )?(?:adult|grown|parent|mum|mom|dad|carer"
+    r"|fostering|teacher|older)\b"
+    r"|\bnot allowed (?:to see|to contact|near|to come near)\b"
+    r"|\b(?:nobody|no one) (?:hits|hurts|touches|beats) (?:me|us)\b"
 )
 # 2026-12-04: someone who is an ex now and long gone: "ex-stepdad hit me, long gone now".
 _EX_GONE = re.compile(r"\blong gone\b")
@@ -143,12 +161,19 @@ _CLEAN_STREAK = re.compile(
     # without").
     r"|^(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:whole\s+)?"
     r"(?:year|month|week|day)s?\s+without\b"
+    # 2026-12-06: a streak told by its start: "been clean from sh since march".
+    r"|\bbeen (?:\w+ )?(?:clean|free) (?:from|of) (?:self harm|cutting|it)(?: \w+)? since\b"
 )
 # The person who did it was caught: "the guy who blackmailed me got arrested".
 _CAUGHT = re.compile(
     r"\b(?:got|been|was|were|is|are|now|just) (?:\w+ )?(?:arrested|jailed|convicted|sentenced"
     r"|in prison|in jail)\b"
     r"|\b(?:got|been|was|were) caught\b(?! up)"  # 2026-12-04: "the man who followed me got caught"
+)
+_RECENTLY = re.compile(r"\b(?:hours?|minutes?|mins?|seconds?|an hour) ago\b")
+# The person caught, told before what they did: "the police arrested the man who followed me".
+_CAUGHT_FIRST = re.compile(
+    r"\b(?:police|cops|they|school)(?: \w+){0,2} (?:caught|arrested|charged|expelled|banned)\b"
 )
 # A school stage the child has left, told only with a sign it stopped: "i burned myself in high
 # school. i'm at uni now and haven't in ages" (not "i am in high school").
@@ -171,6 +196,8 @@ _MEDIA_WORDS = {
     # 2026-12-04: print, scripture and scripts: "the parish newsletter mentioned", "the psalms".
     "newspaper", "newsletter", "magazine", "headline", "headlines", "psalm", "psalms", "hymn",
     "scripture", "bible", "mystery", "script", "skit", "rehearsal",
+    # 2026-12-06: Korean and Chinese web comics, fan fiction.
+    "manhwa", "manhua", "fanfic", "fanfiction",
 }  # fmt: skip
 # Made-up people: "the game has a character who gets hit by his dad".
 _FICTIONAL = {"character", "characters", "protagonist", "villain", "npc", "npcs", "oc", "ocs",
@@ -179,7 +206,7 @@ _FICTIONAL = {"character", "characters", "protagonist", "villain", "npc", "npcs"
 # blackmailed", "the horror game has a guy with a knife chasing you".
 _FICTION = {"game", "games", "movie", "film", "show", "series", "book", "novel", "episode",
             "anime", "manga", "drama", "dramas", "kdrama", "cartoon", "comic", "webtoon",
-            "sitcom"}  # fmt: skip
+            "sitcom", "manhwa", "manhua", "fanfic", "fanfiction"}  # fmt: skip
 _STORY_OPENERS = {"in", "the", "this", "that", "a", "an", "one", "some"}
 # "had a weird dream about someone chasing me": a danger that was dreamt.
 _DREAMT = re.compile(
@@ -239,7 +266,10 @@ _DENIED_SAYING = re.compile(
 # Never an act ("cut", "overdosed"), and never with a warning word in the message.
 _HYPERBOLE_MARKERS = {"lol", "lmao", "lmfao", "haha", "hahaha", "xd", "jk", "😂", "🤣", "💀", "😭",
                       "🙄", "literally", "lowkey", "bro", "omg", "ugh", "aiyo", "aiya", "argh",
-                      "smh"}  # fmt: skip
+                      "smh",
+                      # 2026-12-06: "this chemistry revision has me ready to walk into the sea
+                      # ngl".
+                      "ngl", "istg"}  # fmt: skip
 _TRIVIAL_CAUSE = re.compile(
     r"\b(?:trip(?:ped|ping)?|fell over|voice crack(?:ed|s|ing)?|wrong (?:group ?chat|chat|group"
     r"|person|number)|songs?|jokes?|puns?|bus|train|wifi|lag(?:ging|gy)?|hoodie|stains?"
@@ -248,14 +278,24 @@ _TRIVIAL_CAUSE = re.compile(
     r"|boss fight"
     # 2026-12-05: a lost match, bad teammates, a meal, a worksheet.
     r"|teammates|team mates|uninstall|ranked|worksheet|homework|broccoli|sprouts|veg|vegetables"
-    r"|peas|mushrooms)\b|\bif (?:we|i|they) (?:lose|lost)\b|\bmakes? me eat\b"
+    r"|peas|mushrooms"
+    # 2026-12-06: a game, schoolwork, a lost save, a parent dancing.
+    r"|games?|revision|essay|quiz|chemistry|physics|maths|biology|save file"
+    r"|update|danc(?:es|ing)|demoted|derank(?:ed)?|silver|bronze)\b"
+    r"|\bif (?:we|i|they) (?:lose|lost)\b|\bmakes? me eat\b"
+    r"|\bif i (?:hear|see|read) (?:the|that|this) (?:word|phrase|song|name)\b"
     # 2026-12-04: a meme repeated: "if one more person says six seven i'll ... lol".
     r"|\bone more (?:person|kid|time) (?:says|asks|mentions|sings|plays|quotes)\b(?! (?:i|me|my)\b)"
     # 2026-12-04 (11th): a chore to sit through: "if i have to sit through one more group project".
     r"|\bif i (?:have|had|need) to (?:sit through|do|hear|watch|listen to|write|read|redo|deal"
     r" with) (?:\w+ )?one more\b"
 )
-_WISH_WORDS = {"die", "dead", "kill", "end", "throw", "jump", "strangle", "murder", "disappear"}
+# "this lag", "that essay": a trivial thing as the subject.
+_THIS_TRIVIAL = re.compile(
+    r"\b(?:this|that|these|those)\b(?: \w+){0,2}? (?:" + _TRIVIAL_CAUSE.pattern + ")"
+)
+_WISH_WORDS = {"die", "dead", "kill", "end", "throw", "jump", "strangle", "murder", "disappear",
+               "walk"}  # fmt: skip
 _ACT_WORDS = {"cut", "burn", "harm", "overdose", "scratch", "starve", "hang", "pill", "bleed",
               "blood", "hit", "touch", "rape"}  # fmt: skip
 _CALL_WORDS = {"call", "calling", "called", "chat", "chatting"}
@@ -266,9 +306,28 @@ _SAYING = {"say", "write", "sing"}
 _GAME_WORDS = {"game", "games"}
 _FIRST_PERSON = {"i", "me", "my", "myself", "mine", "im"}
 _GENERIC_SUBJECTS = {"someone", "somebody", "anyone", "person", "people", "you", "kid", "child",
-                     "teen", "student", "minor", "friend", "they", "he", "she"}  # fmt: skip
+                     "teen", "student", "minor", "friend", "they", "he", "she",
+                     # 2026-12-06: "if ur having suicidal thoughts", "if a teenager tells me".
+                     "your", "teenager", "teenagers", "teens", "kids", "children", "pupil",
+                     "students", "adult", "adults"}  # fmt: skip
+# "sextortion is when someone threatens to share your pics": a definition, not a report.
+_DEFINITION = re.compile(
+    r"\b(?:is|means|are|was) (?:like )?when (?:someone|somebody|a person|people|you|an adult"
+    r"|adults|a kid|kids|a child|they)\b"
+)
+# "people expect me to want to die": what others expect, not what the child says.
+_EXPECTED_OF_ME = re.compile(
+    r"\b(?:expect|expects|expected|expecting|assume|assumes) (?:me|us) to\s*$"
+)
+# "is there an app that alerts my mum if i'm in danger": a feature asked about for a case.
+_TOOL_QUESTION = re.compile(
+    r"^\W*(?:is there|are there|can i get|can you recommend|do you know)\b.*"
+    r"\b(?:app|apps|setting|settings|feature|button|tool|alarm|tracker|watch)\b.*\b(?:if|when)\b"
+)
 # A question about words or signs, not a statement: "what does kms mean".
-_ABOUT_WORDS = {"sign", "mean", "stand", "definition", "meaning", "symptom"}
+_ABOUT_WORDS = {"sign", "mean", "stand", "definition", "meaning", "symptom",
+                # 2026-12-06: "what is the law about adults sending sexual messages".
+                "law", "laws", "legal", "illegal"}  # fmt: skip
 _QUESTION_WORDS = {"what", "how", "should", "can", "could", "is", "are", "does", "do", "why"}
 _QUOTED = re.compile(
     r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|«[^»]*»|(?:(?<=\s)|^)'(?:[^']|(?<=\w)'(?=\w))+'(?=[\s.,!?]|$)"
@@ -332,9 +391,11 @@ _HEARSAY = re.compile(
     r"|\b(?:told|tell|telling) (?:us|the class|the whole class) about (?:a|an|this|some)\b"
     # "my brothers friend said he got sextorted".
     r"|\b(?:friend|mate|classmate|cousin) (?:said|says) (?:he|she|they)\b"
+    # 2026-12-06: "my nephew's friend told him he's being blackmailed".
+    r"|\b(?:friend|mate|classmate|cousin) (?:told|tells) (?:him|her|them|me) (?:he|she|they)\b"
     # "there's a girl in my class who says a man gives her money for photos".
     r"|\bthere(?: is| are| was|'s)? (?:a|an|this|some) (?:\w+ ){0,6}?(?:who|that)"
-    r"(?: \w+)? (?:says|said|told|tells|keeps saying)\b"
+    r"(?: \w+)? (?:says|said|told|tells|keeps saying|brags|bragged|boasts|boasted|claims)\b"
 )
 # A peer as the subject, told about by a child: "my friend keeps saying everyone would be better
 # off without her", "my gf cuts". A friend's crisis has an answer of its own (worried_about_friend:
@@ -478,8 +539,13 @@ class CrisisDetector:
         # and "a 30 year old" and "keeps asking for pics").
         self._combos: List[Tuple[str, int]] = []
         self._combo_group: Dict[str, Tuple[int, int]] = {}
+        # 2026-12-06: groups that hold for the whole message once said ("i'm a foster carer",
+        # "i'm 14"), so a long message that says who the writer is in its first sentence and
+        # what happened in its fourth still combines them.
+        self._carried: set = set()
         for index, combo in enumerate(config.get("combos") or []):
             self._combos.append((combo["category"], len(combo["groups"])))
+            self._carried.update((index, int(group)) for group in combo.get("carry") or [])
             for group, group_phrases in enumerate(combo["groups"]):
                 for number, phrase in enumerate(group_phrases, start=1):
                     key = f"combo{index}.{group}:{number}"
@@ -601,6 +667,9 @@ class CrisisDetector:
         # "my friends think i'm suicidal but i'm not"
         following = [token.lemma_ for token in doc[span.end : span.end + 10]]
         for index in range(len(following) - 3):
+            # 2026-12-06: "... she thinks i'm joking but i'm not" denies the joke, not the match.
+            if index and following[index - 1] in _JOKE_WORDS:
+                continue
             if following[index : index + 4] == ["but", "i", "be", "not"]:
                 end = index + 4
                 if end == len(following) or following[end] in {".", ",", "!", "just", "really"}:
@@ -629,6 +698,9 @@ class CrisisDetector:
             doc[span.end : span.end + 15].text
         ):
             return True
+        # 2026-12-06: "people think i can't hurt myself but i do": the denial is theirs.
+        if _BUT_I_DO.match(doc[span.end : span.end + 4].text):
+            return False
         first = max(sentence_start, span.start - _NEGATION_WINDOW)
         # 2026-12-04: a denial carries over "or": "i don't want to die or hurt myself".
         if span.start > 0 and doc[span.start - 1].lower_ in {"or", "nor"}:
@@ -764,6 +836,7 @@ class CrisisDetector:
         defused: Optional[str] = None
         advice = bool(_ADVICE.search(normalised))
         combo_hits: Dict[Tuple[int, int], bool] = {}  # group: any part of it the child's
+        carried: Dict[Tuple[int, int], bool] = {}  # the message-wide groups said so far
         readings: List[Tuple[str, int, int]] = []  # not-a-crisis readings: key, start, end
         outranked = [len(self._categories) + 1]  # matching stops for what cannot win
         for matches in self._match(doc, outranked):
@@ -784,11 +857,16 @@ class CrisisDetector:
                 reason = self._why_not_current(doc, span, key, category, quoted)
                 if not reason and _sentence_start(doc, start) in benign:
                     reason = "benign"
-                someone_else = (
-                    not reason
-                    and (advice or _hearsay(doc, span) or _peer_subject(doc, span))
-                    and _about_someone_else(doc, span)
+                someone_else = not reason and (
+                    (
+                        (advice or _hearsay(doc, span) or _peer_subject(doc, span))
+                        and _about_someone_else(doc, span)
+                    )
+                    or _disowned(doc, span)
                 )
+                # The writer's own role ("i'm raising my sister's boy") is never someone else's.
+                if someone_else and self._combo_group.get(key) in self._carried:
+                    someone_else = False
                 if (
                     key in self._combo_group
                     and not reason
@@ -806,12 +884,20 @@ class CrisisDetector:
                     continue
                 found.setdefault(category, key)
                 outranked[0] = min(outranked[0], self._rank[key])
-            # A combination counts within one stretch (the whole of a short message).
+            # A combination counts within one stretch (the whole of a short message), but for
+            # the message-wide groups said in an earlier one.
+            for group in carried:
+                combo_hits[group] = True
             for index, (category, groups) in enumerate(self._combos):
                 parts = [combo_hits.get((index, g)) for g in range(groups)]
                 if category not in found and None not in parts and any(parts):
                     found[category] = f"{category}:combo{index + 1}"
                     outranked[0] = min(outranked[0], self._categories.index(category))
+            carried.update(
+                (group, True)
+                for group, mine in combo_hits.items()
+                if mine and group in self._carried
+            )
             combo_hits = {}
             if outranked[0] == 0:
                 break  # nothing outranks it: stop reading a long message
@@ -874,6 +960,8 @@ class CrisisDetector:
         self, doc: Doc, span: Span, key: str, category: str, quoted: Sequence[Tuple[int, int]]
     ) -> Optional[str]:
         if self._quoted(span, quoted) and not _quoting_own_child(doc, span, quoted):
+            return "quoted"
+        if _ends_in_quote(doc, span, quoted) and not _quoting_own_child(doc, span, quoted):
             return "quoted"
         if self._reported_from_media(doc, span):
             return "media"
@@ -945,6 +1033,10 @@ class CrisisDetector:
         cause = doc[max(start, effect - 2) : effect] if effect is not None else None
         if cause and cause[0].lower_ in {"this", "that"} and _TRIVIAL_CAUSE.search(cause.text):
             return True
+        # 2026-12-06: "this lag is going to make me kms": the subject a little further back.
+        wide_cause = doc[max(start, effect - 5) : effect] if effect is not None else None
+        if wide_cause and _THIS_TRIVIAL.search(wide_cause.text):
+            return True
         # 2026-12-05: the cause opening the sentence, "lag makes me wanna die".
         if cause and cause.start == start and _TRIVIAL_CAUSE.search(cause.text):
             return True
@@ -955,9 +1047,13 @@ class CrisisDetector:
         # The condition before ("if mum makes me eat broccoli again ill kms") or a little after
         # ("throw myself out the window if this wifi doesnt come back").
         opening = doc[start : span.start]
-        if opening and opening[0].lower_ in {"if", "when"} and _TRIVIAL_CAUSE.search(opening.text):
+        # ("honestly if i hear the word 'targets' again ...": an interjection may come first.)
+        if {t.lower_ for t in opening[:2]} & {"if", "when"} and _TRIVIAL_CAUSE.search(opening.text):
             return True
-        condition = next((t.i for t in after[:5] if t.lower_ in {"if", "when"}), None)
+        # 2026-12-06: "... every time my dad dances", "whenever".
+        condition = next(
+            (t.i for t in after[:5] if t.lower_ in {"if", "when", "whenever", "every"}), None
+        )
         if condition is None:
             return False
         return bool(_TRIVIAL_CAUSE.search(doc[condition : min(end, condition + 8)].text))
@@ -1159,8 +1255,17 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
     felt suicidal but therapy helped", "i struggled with self harm in 7th grade, now i'm a peer
     mentor". Words such as "again" or "still" keep it current."""
     sentence_start = _clause_start(doc, span.start)
-    window = [t for t in doc[sentence_start : span.end + 6] if t.lower_ not in _NOT_PAST]
+    # (2026-12-06: "used to" is a past, "i use a blade" is not.)
+    window = [
+        t
+        for t in doc[sentence_start : span.end + 6]
+        if t.lower_ not in _NOT_PAST
+        and not (t.lemma_ == "use" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ != "to")
+    ]
     story = {token.lemma_ for token in window} | {token.lower_ for token in window}
+    # 2026-12-06: "i ran away 3 hours ago" is tonight, not a past.
+    if _RECENTLY.search(doc[sentence_start : span.end + 6].text):
+        story.discard("ago")
     # "... when i was 8 and he still comes over": "still" anywhere later in the sentence.
     end = max(span.end + 6, min(_sentence_end(doc, span.end), span.end + 25))
     # A clean streak broken ("relapsed", "ruined it", "broke it") is self-harm now.
@@ -1174,6 +1279,9 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
         return False
     relative = {t.lower_ for t in doc[max(sentence_start, span.start - 3) : span.end]}
     if {"who", "that"} & relative and _CAUGHT.search(doc[span.end : span.end + 8].text):
+        return True
+    # 2026-12-06: the catch told first: "police caught the guy who blackmailed me".
+    if {"who", "that"} & relative and _CAUGHT_FIRST.search(doc[sentence_start : span.start].text):
         return True
     if _CLEAN_STREAK.search(doc[sentence_start : span.end + 2].text):
         return True
@@ -1453,6 +1561,16 @@ _OWN_CHILD_NAMED = re.compile(
     # ...or partly in their own language: "mi hija", "moja córka", "anak ko", "mera beta".
     r"|\bmi hij[oa]\b|\bmoja c[óo]rka\b|\bm[óo]j syn\b|\banak ko\b|\bmer[ai] bet[ai]\b"
     r"|\bm(?:on|a) fil(?:s|le)\b"
+    # 2026-12-06: "our foster girl", "our 16yo", a foster or kinship carer.
+    r"|\bour (?:\w+ ){0,2}(?:girl|boy|lad|teen|teenager|\d+ ?(?:yo|y/o|year old|-year-old))\b"
+    r"|\b(?:foster|kinship) (?:son|daughter|child|kid|girl|boy|teen|teenager|carer|mum|mom|dad"
+    r"|parent)\b|\bin (?:kinship|foster) care\b"
+    # ...a relative raising the child, or an adult in charge of them: "the aunt caring for my
+    # late brother's daughter", "i'm responsible for him this weekend", "a school counsellor".
+    r"|\b(?:caring for|raising|guardian of|guardians? for) my\b"
+    r"|\bwe are (?:his|her|their) guardians?\b"
+    r"|\bi am responsible for (?:him|her|them|the)\b"
+    r"|\bi am (?:a|an|the) (?:\w+ )?(?:counsell?or|counselor|pastor|chaplain|tutor)\b"
 )
 # Inflected forms too: the lookup lemmatizer leaves "texted" and "messaged" as they are.
 _MESSAGING = {"text", "message", "say", "write", "tell", "ask", "post", "dm", "scream", "shout",
@@ -1472,6 +1590,17 @@ def _quoting_own_child(doc: Doc, span: Span, quoted: Sequence[Tuple[int, int]]) 
     return bool(_OWN_CHILD_NAMED.search(doc[:first].text))
 
 
+def _ends_in_quote(doc: Doc, span: Span, quoted: Sequence[Tuple[int, int]]) -> bool:
+    """ "my sister keeps singing 'daddy hit me with the ball'": a quotation opens inside the match
+    after a saying or singing verb, and the match ends in it: the quote's words (2026-12-06)."""
+    for start, end in quoted:
+        if span.start_char < start < span.end_char <= end:
+            before = [token for token in span if token.idx < start]
+            if before and before[-1].lemma_ in _SAYING | {"sing", "singing", "chant", "yell"}:
+                return True
+    return False
+
+
 def _an_age(span: Span) -> bool:
     """A short statement of someone's age: "he's 31", "a 40 year old"."""
     return len(span) <= 5 and any(token.like_num for token in span)
@@ -1488,6 +1617,27 @@ def _own_words(span: Span) -> set:
                 continue
         words.add(token.lemma_)
     return words
+
+
+# 2026-12-06: the writer saying it is not about them: "a kid in my care home (not me)", "this is
+# about my friend not me".
+_NOT_ME = re.compile(
+    r"\(\s*not me\s*\)|\babout (?:my|a|this|one) \w+(?: \w+)?,? not (?:about )?me\b"
+    r"|\b(?:is|it's|its) not (?:about|for) me\b"
+)
+
+
+def _disowned(doc: Doc, span: Span) -> bool:
+    """The message says before the match that it is about someone else, and nothing in the match
+    is the writer's (a "me" told something is only the one told)."""
+    if not _NOT_ME.search(doc[: span.start].text):
+        return False
+    own = {
+        token.lower_
+        for token in span
+        if not (token.lower_ in {"me", "us"} and doc[token.i - 1].lemma_ in _TOLD_ME)
+    }
+    return not own & _CHILDS_OWN
 
 
 def _own_child(doc: Doc, index: int) -> bool:
@@ -1587,17 +1737,30 @@ def _hypothetical(doc: Doc, span: Span) -> bool:
         if about[0] in {"the", "a", "he", "she", "they", "someone"}:
             if not _FIRST_PERSON & set(about):
                 return True
+    opening_text = doc[sentence_start : span.start].text
+    if _DEFINITION.search(opening_text) or _EXPECTED_OF_ME.search(opening_text):
+        return True
+    if _TOOL_QUESTION.search(opening_text):
+        return True
     before = [token.lower_ for token in doc[sentence_start : span.start]]
     conditions = [i for i, word in enumerate(before) if word in ("if", "when")]
     if not conditions:
         return False
-    # "find out what to do if a grown up asks you to ...": the question may open mid-sentence.
-    asks = {"what", "how"} & set(before[max(0, conditions[-1] - 4) : conditions[-1]])
+    # "find out what to do if a grown up asks you to ...": the question may open mid-sentence;
+    # "curious why they tell you to call someone if you're having suicidal thoughts" asks why.
+    asks = {"what", "how"} & set(before[max(0, conditions[-1] - 6) : conditions[-1]])
+    asks |= {"why"} & set(before[: conditions[-1]])
     if sentence_start >= len(doc) or (
         doc[sentence_start].lower_ not in _QUESTION_WORDS and not asks
     ):
         return False
-    clause = before[conditions[-1] + 1 :] + [token.lower_ for token in span]
+    # "if a teenager tells me about ...": the writer as the one told is not the one in crisis.
+    first = conditions[-1] + 1
+    clause = [
+        token.lower_
+        for token in doc[sentence_start + first : span.end]
+        if not (token.lower_ in {"me", "us"} and doc[token.i - 1].lemma_ in _TOLD_ME)
+    ]
     return bool(_GENERIC_SUBJECTS & set(clause)) and not (_FIRST_PERSON & set(clause))
 
 

@@ -66,6 +66,15 @@ teacher's report (兒子吞了很多顆藥); a fear that proved wrong is no cris
 不小心看到 is no accident of the injury seen; and a question of whether is denied by any phrase of
 its category (問我是不是自殘 … 我沒有割自己).
 
+Since 2026-12-06: a carer who says so ("我是游泳教練", "我是阿公", a grandchild anywhere, a
+message opening on a bare 孩子) relays the child's quoted words and fills the first group of the
+parent's combinations, unless the message names a child outside their care or is a lesson, the
+news or a procedure; a carer's fright later explained (嚇了一跳 … 他說是在抄台詞) and a threat
+the writer dismisses (嘴砲, 詐騙信) are no crisis; a passive agent (被同學說…) is not the subject
+of a self-harm match; 不在就 is an absence, not a negation, and 或 joins two things denied; a
+subject named (負責的部分是…, 解釋…) is a topic; the writer's own news after a game
+(…我最近會用熱水燙手) is no scene of it.
+
 A few cries count only as the whole message (``alone``: "救我", "救命!!"): inside a sentence
 they are as often everyday exaggeration (這題好難 救我).
 
@@ -142,16 +151,46 @@ _CARER_SAYS = re.compile(
 )
 # 2026-12-04 (11th): a message that opens on a bare "兒子", "女兒" or "學生" ("兒子吞了很多顆藥",
 # "學生又自傷了") is a parent or a teacher speaking of their own: Chinese leaves out the "my".
-_OWN_CHILD_OPENING = re.compile(r"^\s*(?:我家)?(?:兒子|女兒|孫子|孫女|學生)(?!們)")
+_OWN_CHILD_OPENING = re.compile(r"^\s*(?:我家)?(?:兒子|女兒|孫子|孫女|學生|孩子|小孩)(?!們)")
+# 2026-12-06: a grandchild anywhere ("阿嬤不太會打字 孫女把房間門鎖起來"): a child writing has none,
+# so the writer is the grandparent, not someone reporting another family's child.
+_GRANDCHILD = re.compile(r"(?<![的他她])孫(?:女|子)")
 _CHILDREN_IN_CARE = ("男生", "女生", "男孩", "女孩", "孩子", "小孩", "學生", "小朋友", "他", "她")
 # 別班, 隔壁班, 外校: 2026-12-05.
 _NOT_IN_CARE = re.compile(
-    r"(?:別人|別的|其他|另一個|另外一個|另一所|別班|隔壁班|外校)[^ ，,。]{0,4}的?$"
+    r"(?:別人|別的|其他|另一個|另外一個|另一所|別班|隔壁班|外校|別校"
+    # 別校, 聽到有個… 他們學校: 2026-12-06
+    r"|聽到有個|看到有個|聽到一個|看到一個|他們有|他們的|他們班|他們學校)[^ ，,。]{0,4}的?$"
 )
 # Words that start a new thought after a match ("他說他想死 那我要怎麼辦").
 _CONJUNCTIONS = ("那", "所以", "然後", "可是", "但", "而且", "還是")
 # 2026-12-04 (11th): 不小心 with a verb of noticing ("不小心看到他的傷"): no accident of the injury.
 _BY_CHANCE = re.compile(r"不小心(?:看到|看見|發現|聽到|翻到|瞄到)")
+# 2026-12-06: a child outside the writer's care, anywhere in the message.
+_OUTSIDE_CARE = (
+    *("別人家", "別人的", "別的學校", "別的小組", "別的班", "另一個學校", "另一所"),
+    *("另一個保母", "別班", "隔壁班", "外校", "別校"),
+)
+# 2026-12-06: a carer's message about a lesson, the news, a procedure or a fear of whether.
+_CARER_NOT_A_REPORT = ("通報", "新聞", "以為", "是不是", "課", "流程", "檢舉")
+# 2026-12-06: words that name a subject right before the match, or ask someone else whether.
+_NAMED_TOPIC = re.compile(
+    r"(?:主題是|題目是|負責的部分是|要寫的是|解釋|不一定等於|不等於"
+    r"|問(?:對方|朋友|同學)(?:是不是|有沒有|會不會))想?$"
+)
+# 2026-12-06: the writer asked to keep something quiet ("叫我不要跟大人說").
+_KEEP_QUIET = re.compile(r"(?:叫|要)我(?:不要|別|不能|不准)")
+# 2026-12-06: "跟我媽說我想死": the writer tells what they said, then denies it elsewhere.
+_SAID_IT = re.compile(
+    r"(?:我(?:剛剛|今天|昨天|有)?(?:跟|對|和)[^ ，,。]{0,4}|跟我)說(?:我|她|他)?$"
+)
+# 2026-12-06: a blade named by the tool it came from ("削鉛筆機拆下來的刀片", "削鉛筆的刀片").
+_TOOL_USE = re.compile(r"削鉛筆(?:機|器)?")
+# 2026-12-06: the writer turns to their own doings of late ("… 我最近會用熱水燙手").
+_OWN_NEWS = re.compile(r"我(?:也|自己)?(?:最近|今天|剛剛|昨天|每天|常常)")
+# 2026-12-06: the agent of a passive ("被同學說是…之後回家又割了"): the one it was done to, the
+# writer, is still the subject.
+_PASSIVE_AGENT = re.compile(r"被[^ ，,。]{1,4}?(?=說|罵|笑|打|欺負|嘲笑|排擠|講|嗆|霸凌)")
 # "我是一個想死的學生", "像我這種想死的人": the writer says who they are.
 _IDENTIFY = re.compile(r"我(?:就|真的|也)?是|像我")
 # 2026-12-05: a third person as the object inside the match ("要她傳", "威脅他", "把他打到住院"):
@@ -167,8 +206,12 @@ _THEIR_FAMILY = re.compile(
 )
 # 2026-12-05: a clause that only denies ("我真的沒有", "沒有好嗎", "才沒有啦").
 _BARE_DENIAL = re.compile(
-    r"^(?:我)?(?:真的|就|才|根本|當然)?(?:沒有|沒)(?:啦|好嗎|喔|啊|欸|耶|好不好)*$"
+    r"^(?:我)?(?:說|回答|回)?(?:真的|就|才|根本|當然)?(?:沒有|沒)(?:啦|好嗎|喔|啊|欸|耶|好不好)*$"
 )
+# 2026-12-06: "X不在(家)(的時候)就…": someone away, then what happens, is no negation.
+_ABSENT_THEN = re.compile(r"[不沒]在(?:家)?(?:的時候|時)?就")
+# 2026-12-06: "沒有想要自殺或傷害自己": a first thing denied, joined by 或 to the match.
+_DENIED_WITH = re.compile(r"[^ ，,。]{1,6}?(?:或是|或者|或|、)$")
 # 2026-12-05: a question about the term in the clause before ("聯絡簿寫網路勒索 是啥").
 _TERM_QUESTION = re.compile(r"^\s*(?:這|那)?(?:是啥|是什麼|啥意思|什麼意思|是什麼意思|是指什麼)")
 # 2026-12-05: the grade or the time the writer is at now ("現在高二了", "現在也一年了").
@@ -298,6 +341,13 @@ class ChineseCrisisDetector:
                     key = f"{category}:zh{'-h' if prone else ''}{number}"
                     self._add(key, category, phrase, hyperbole_prone=prone)
         self._combos: List[Tuple[str, int]] = []
+        # 2026-12-06: combinations whose first group names the writer's own child also hold for
+        # a carer who says so ("我是游泳教練 … 她現在躲在更衣室"), as the detector reads them.
+        self._carer_combos = {
+            index
+            for index, combo in enumerate(config.get("combos") or [])
+            if combo.get("carer") == "true"
+        }
         for index, combo in enumerate(config.get("combos") or []):
             self._combos.append((combo["category"], len(combo["groups"])))
             for group, phrases in enumerate(combo["groups"]):
@@ -422,6 +472,8 @@ class ChineseCrisisDetector:
                 else:
                     found[phrase.category] = phrase.key
                 break
+        if self._carer_combos and self._carer_reports(message.text):
+            combo_hits.update((index, 0) for index in self._carer_combos)
         for index, (category, groups) in enumerate(self._combos):
             if category not in found and all((index, g) in combo_hits for g in range(groups)):
                 found[category] = f"{category}:zh-combo{index + 1}"
@@ -484,6 +536,8 @@ class ChineseCrisisDetector:
             ("media", lambda: self._media(message, start, end)),
             ("topic", lambda: self._topic(message, start, end)),
             ("reassured", lambda: self._reassured(message)),
+            ("explained", lambda: self._fright_explained(message.text)),
+            ("dismissed", lambda: self._dismissed(message.text)),
             ("hypothetical", lambda: self._hypothetical(message, start, end)),
             (
                 SOMEONE_ELSE,
@@ -493,6 +547,7 @@ class ChineseCrisisDetector:
                     # 2026-12-05: or someone else's child ("別的小組的孩子說想自殺").
                     else self._said_by_other(message, start)
                     or self._not_in_care_before(message, start)
+                    or self._peer_right_before(message, start, phrase.combo)
                 ),
             ),
             (
@@ -584,6 +639,8 @@ class ChineseCrisisDetector:
         noticing: "不小心看到他大腿上好多傷" came upon the wounds by chance. 2026-12-04 (11th)."""
         clause_start, _ = message.clause(start, start)
         before = _BY_CHANCE.sub("", message.text[clause_start:start])
+        # 2026-12-06: a tool named by its use ("削鉛筆機拆下來的刀片") is no accident.
+        before = _TOOL_USE.sub("", before)
         return _has(before, self._words("accident"))
 
     def _in_clause_before(self, message: _Text, start: int, name: str) -> bool:
@@ -629,6 +686,11 @@ class ChineseCrisisDetector:
         # villain of it in the match ("被拿刀的殺人魔跟蹤").
         _, sentence_end = message.sentence(end, end)
         after = message.text[start : min(sentence_end, end + _AFTER)]
+        # 2026-12-06: the writer opens a clause of their own after the work ("我在打原神等抽卡
+        # 順便跟你講一下 我最近會用熱水燙手"): only that clause can report the work.
+        own = re.split(_CLAUSE_SPLIT, between)[-1]
+        if _OWN_NEWS.match(own.lstrip()) and len(own) < len(between):
+            between = own
         return _has(between, self._words("reporting")) or _has(
             after, self._context.get("media_after") or ()
         )
@@ -655,6 +717,26 @@ class ChineseCrisisDetector:
             for w in self._context.get("reassure") or ()
         )
 
+    def _dismissed(self, text: str) -> bool:
+        """2026-12-06: the writer dismisses the threat ("我知道他只是在嘴砲", "他說這是詐騙信"),
+        unless they say it is none of that ("不是嘴砲")."""
+        return any(
+            w in text and not text[max(0, text.find(w) - 2) : text.find(w)].endswith(("不是", "不"))
+            for w in self._context.get("dismissed") or ()
+        )
+
+    def _fright_explained(self, text: str) -> bool:
+        """2026-12-06: a carer tells of a fright and then how it was explained ("我嚇了一跳 …
+        他說是在抄卡通的台詞", "一開始很害怕是他自己割的 後來問清楚是…"): the crisis words are
+        what they feared, not what happened."""
+        if not self._writes_as_carer(text):
+            return False
+        frights = [text.find(w) for w in self._context.get("fright") or () if w in text]
+        if not frights:
+            return False
+        after = text[min(frights) :]
+        return _has(after, self._context.get("explained") or ())
+
     def _relayed(self, message: _Text, quote_start: int, quote_end: int, length: int) -> bool:
         """A child's own words quoted by a parent, teacher or carer ("他在聯絡簿寫「我想去找天上的
         爸爸」", "傳訊息說「媽救我」"): the quote is the crisis, not a saying. Not a bare term
@@ -665,7 +747,8 @@ class ChineseCrisisDetector:
             quote_end - quote_start > length + 3
             and before.endswith(self._relay_verbs)
             and not _has(before, self._speakers)
-            and self._reports_own_child(message.text)
+            # 2026-12-06: or a carer who says so ("我是籃球隊教練 … 他晚上傳給我說「…」").
+            and self._writes_as_carer(message.text)
         )
 
     def _topic(self, message: _Text, start: int, end: int) -> bool:
@@ -673,6 +756,11 @@ class ChineseCrisisDetector:
         會想自殘 老師要我們寫心得"), and no first person in the clause."""
         clause_start, clause_end = message.clause(start, end)
         clause = message.text[clause_start:clause_end]
+        # 2026-12-06: the match is named as a subject right after the words that name one
+        # ("我負責的部分是性勒索", "跟家長解釋自傷"), or as what someone else is asked
+        # ("問對方是不是想自殺").
+        if _NAMED_TOPIC.search(message.text[clause_start:start]):
+            return True
         sentence_start, sentence_end = message.sentence(start, end)
         lesson = _has(message.text[sentence_start:sentence_end], self._context.get("lesson") or ())
         # "在網路上查最不痛的自殺方法": looking up a method is the writer's own act.
@@ -736,7 +824,9 @@ class ChineseCrisisDetector:
         _, clause_end = message.clause(end, end)
         after = text[end : min(end + 2, clause_end)]
         after = "" if after.lstrip().startswith(_CONJUNCTIONS) else after
-        told = text[start:end] + after
+        # 2026-12-06: the writer asked to keep it quiet ("她被網友威脅 … 她叫我不要跟大人說") is
+        # not the one it happens to.
+        told = _KEEP_QUIET.sub(lambda m: "＿" * len(m.group()), text[start:end] + after)
         peer = self._peer_subject(message, start)
         if self._first_person(self._own_other(told.replace("自己", "＿＿") if peer else told)):
             return False
@@ -789,6 +879,8 @@ class ChineseCrisisDetector:
             # "有陌生人在我的貼文下面留言說想死": the writer only owns where it was said.
             before = before.replace("我的", "＿＿")
         before = self._others_self(_WITH_OTHER.sub(lambda m: "＿" * len(m.group()), before))
+        if category == "self_harm":
+            before = _PASSIVE_AGENT.sub(lambda m: "＿" * len(m.group()), before)
         # "有人拿刀 我們全班被關在教室裡": 我們 holds the writer when it is the victim.
         writer = max(
             (
@@ -819,6 +911,17 @@ class ChineseCrisisDetector:
             and other[1] in _CHILDREN_IN_CARE
             and not _NOT_IN_CARE.search(whose)
         )
+
+    def _peer_right_before(self, message: _Text, start: int, combo: Tuple[int, int]) -> bool:
+        """2026-12-06: in a parent's or a carer's report, a peer named right before the crisis
+        words ("兒子同班同學自殺了"): the child's classmate, not the child, is the one it happens
+        to. Not an online friend, who is as often the one doing it."""
+        index, group = combo
+        if index not in self._carer_combos or group == 0:
+            return False
+        clause_start, _ = message.clause(start, start)
+        before = message.text[clause_start:start].rstrip("也又都說講 ")
+        return before.endswith(tuple(w for w in self._words("peers") if w != "網友"))
 
     def _not_in_care_before(self, message: _Text, start: int) -> bool:
         clause_start, _ = message.clause(start, start)
@@ -899,7 +1002,31 @@ class ChineseCrisisDetector:
         word for it anywhere or by opening on the bare child ("女兒被人拿私密照威脅")."""
         # 2026-12-05: "大家有推薦的嗎" holds no "家有" (a household with a child).
         text = text.replace("大家", "＿＿")
-        return _has(text, self._carers) or bool(_OWN_CHILD_OPENING.match(text))
+        return (
+            _has(text, self._carers)
+            or bool(_OWN_CHILD_OPENING.match(text))
+            or bool(_GRANDCHILD.search(text))
+        )
+
+    def _carer_says(self, text: str) -> bool:
+        """2026-12-06: the writer says they care for the child ("我是游泳教練", "我女兒", "孫女…"),
+        and names no child outside their care ("別班的學生", "另一個保母"): a child's word for a
+        carer ("我們班導", "告訴輔導老師") is not enough."""
+        text = text.replace("大家", "＿＿")
+        says = (
+            bool(_CARER_SAYS.search(text))
+            or _has(text, self._words("own_child"))
+            or bool(_OWN_CHILD_OPENING.match(text))
+            or bool(_GRANDCHILD.search(text))
+        )
+        return says and not _has(text, _OUTSIDE_CARE)
+
+    def _carer_reports(self, text: str) -> bool:
+        """A carer who says so reports a child in their care, and the message is no lesson, no
+        news, no procedure and no fear of whether ("是不是在班上被打", "以為作者想自殺")."""
+        return self._carer_says(text) and not _has(
+            text, tuple(self._context.get("lesson") or ()) + _CARER_NOT_A_REPORT
+        )
 
     def _writes_as_carer(self, text: str) -> bool:
         """A carer's message, by a word for the child or by the writer saying so ("我是保母"):
@@ -929,7 +1056,11 @@ class ChineseCrisisDetector:
                 continue  # a question, not a negation: "有沒有什麼方法…", "是不是"
             if at > 0 and "趁" in window[:at]:
                 continue  # a circumstance, not a negation: "趁家裡沒人對我…"
+            if at >= 0 and _ABSENT_THEN.match(window, at):
+                continue  # 2026-12-06: an absence, then what follows ("我爸不在就會把我鎖…")
             rest = window[at + len(negator) :]
+            # 2026-12-06: the first of two things denied together ("沒有想要自殺或傷害自己").
+            rest = _DENIED_WITH.sub("", rest)
             # 2026-12-05: or a passive agent between ("我沒有被網友勒索", "沒被爸爸打").
             # Not after 不: "不想被爸媽發現" hides, it does not deny.
             if at >= 0 and negator[0] in "沒未從並":
@@ -948,7 +1079,8 @@ class ChineseCrisisDetector:
         in the message. 2026-12-04. Since 2026-12-04 (11th), any phrase of the same category
         ("同學一直說我是不是自殘 … 我沒有割自己")."""
         clause_start, _ = message.clause(start, start)
-        if not _ASKED.search(message.text[clause_start:start]):
+        before = message.text[clause_start:start]
+        if not (_ASKED.search(before) or _SAID_IT.search(before)):
             return False
         # 2026-12-05: or a later clause that only denies ("…問我是不是想自殺 … 我真的沒有").
         later = re.split(_CLAUSE_SPLIT, message.text[end:])[1:]
@@ -1004,7 +1136,8 @@ class ChineseCrisisDetector:
             return False  # "一直" after the match is the help: "後來輔導老師一直陪我"
         after = text[end : end + _RESOLUTION_FAR]
         nows = [after.find(w) for w in self._context.get("now") or ("現在",) if w in after]
-        resolved_now = any(_has(after[now : now + 10], self._words("resolved_now")) for now in nows)
+        # 16: "現在想起來還是很怕，但我已經沒事了" (2026-12-06).
+        resolved_now = any(_has(after[now : now + 16], self._words("resolved_now")) for now in nows)
         # 2026-12-05: the writer says where they are now ("現在高二了", "現在也一年了").
         resolved_now = resolved_now or any(
             _NOW_SINCE.match(after, now + len(w))
