@@ -1,16 +1,22 @@
 """Rasa NLU component: the crisis safety net placed after the classifiers.
 
-When :class:`haven_nlu.crisis.CrisisDetector` finds a crisis statement, the predicted intent is
-replaced by the crisis intent (confidence 1.0), unless the classifier already chose an urgent
-intent and the finding is no more urgent, or is abuse or sextortion rather than a risk to life,
-or unless both classifiers read a question about a topic (a teacher planning a lesson, a parent
-asking how to explain a word) and the crisis classifier finds a crisis very unlikely.
-The dialogue rules for crisis intents then answer with the static urgent replies.
+Three readers have seen the message by now: the intent classifier (a topic), the crisis
+classifier (a probability) and, here, the crisis patterns of :class:`haven_nlu.crisis.
+CrisisDetector` (a crisis phrase, or the harmless reading they recognise: a negated or quoted
+phrase, "this game is killing me", someone else's story). The decision of
+:mod:`haven_nlu.crisis_decision`, fitted on what the three say about text they have never seen,
+weighs them: is this person in crisis now?
 
-It also stops the classifier crying wolf: when the classifier predicts a crisis-only intent,
-no crisis phrase matches, and the detector recognises a non-crisis reading (a negated or quoted
-crisis phrase, "this game is killing me", "what is self harm"), the next-best topic answers
-instead. The parse data records what was done and why under ``crisis_safety_net``.
+- A crisis: the finding's intent replaces the prediction (confidence 1.0), unless the classifier
+  already chose an urgent intent and the finding is no more urgent, or is abuse or sextortion
+  rather than a risk to life; with no finding, the most likely urgent intent in the ranking.
+- No crisis: a crisis-only prediction gives way to the next-best topic (a friend's crisis to the
+  friend answer), and a crisis phrase is set aside, recorded with who overruled it.
+
+Without the crisis classifier (an older model) the patterns decide alone: a crisis phrase wins,
+and a harmless reading takes back a crisis-only prediction. The dialogue rules for crisis intents
+answer with the static urgent replies. The parse data records what was done and why under
+``crisis_safety_net``.
 """
 
 from __future__ import annotations
@@ -23,8 +29,16 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from haven_nlu.crisis import SOMEONE_ELSE, CrisisDetector, default_detector
-from haven_nlu.crisis_classifier import PROBABILITY_KEY
+from haven_nlu.crisis import (
+    SOMEONE_ELSE,
+    Assessment,
+    CrisisDetector,
+    CrisisFinding,
+    default_detector,
+)
+from haven_nlu.crisis_classifier import PROBABILITY_KEY, SENTENCE_PROBABILITY_KEY
+from haven_nlu.crisis_decision import CrisisDecision, Evidence
+from haven_nlu.language import CHINESE, detect_language
 from haven_nlu.rule_component import MessageRule
 
 PARSE_KEY = "crisis_safety_net"
@@ -38,24 +52,23 @@ URGENT_INTENTS = (*CRISIS_ONLY_INTENTS, "ask_sextortion")
 # Below this, the next-best topic is a guess: ask the user instead (the clarification still
 # names the emergency route).
 MIN_ALTERNATIVE_CONFIDENCE = 0.15
-# The crisis classifier's probability (haven_nlu/crisis_classifier.py) at which it overrides the
-# intent classifier when no crisis phrase matched: chosen on the tuning sets with each set left
-# out of the crisis classifier's training, and checked again on the fresh sets dev_h and dev_zh_e
-# before anything was tuned on them (haven_nlu/tuning/README.md).
-SECOND_OPINION_SEES_CRISIS = 0.5
-SECOND_OPINION_DOUBTS = 0.4
-SECOND_OPINION_IS_SURE = 0.7
-# Escalated only when the crisis classifier is very sure: a grooming report, which has an answer of
-# its own for someone at risk (stop replying, don't send anything, report, tell an adult; at 0.7
-# held-out grooming reports such as "he says only he understands me" became crisis replies:
-# Chinese grooming recall 0.65 -> 0.57), and small talk, where short everyday words the crisis
-# sets also use ("我現在在英國", "not right now") reached 0.5 to 0.7. A goodbye is not small talk
-# here: a farewell is how many suicide messages read ("以後不用再回我了 掰掰"), so it keeps the
-# ordinary threshold, except a bare farewell: nothing but words of leave-taking ("bye", "掰掰",
-# "我先下線了 晚安"). With the sets of 2026-12-04 in its training the crisis classifier put 0.51
-# on "掰掰" and 0.50 on "我先下線了", and the emergency reply to a child saying goodbye is a false
-# alarm of the commonest kind; the farewells in the labelled crises all say more than that.
+# With no crisis phrase, some answers are replaced by a crisis reply only when the crisis
+# classifier itself is very sure, whatever the decision says: a grooming report, which has an
+# answer of its own for someone at risk (stop replying, don't send anything, report, tell an
+# adult; at 0.7 held-out grooming reports such as "he says only he understands me" became crisis
+# replies: Chinese grooming recall 0.65 -> 0.57), and small talk, where short everyday words the
+# crisis sets also use ("我現在在英國", "not right now") reached 0.5 to 0.7. A goodbye is not small
+# talk here: a farewell is how many suicide messages read ("以後不用再回我了 掰掰"), except a bare
+# farewell: nothing but words of leave-taking ("bye", "掰掰", "我先下線了 晚安"). With the sets
+# of 2026-12-04 in its training the crisis classifier put 0.51 on "掰掰" and 0.50 on "我先下線了",
+# and the emergency reply to a child saying goodbye is a false alarm of the commonest kind; the
+# farewells in the labelled crises all say more than that.
 SECOND_OPINION_VERY_SURE = 0.8
+# Any other answer too only from 0.5, as before the decision: the decision is fitted on crises and
+# hard negatives, not on everyday questions, and escalating from its own threshold (a probability
+# of about 0.3, 0.23 for distress) turned held-out everyday messages into crisis replies (held-out
+# intent accuracy en 0.87 -> 0.84, feeling_distressed recall 0.29).
+SECOND_OPINION_SEES_CRISIS = 0.5
 SMALL_TALK_INTENTS = (
     "greet",
     "thank",
@@ -71,28 +84,6 @@ SMALL_TALK_INTENTS = (
 # questions, while no crisis of the four fresh sets needed that range to be caught.
 ESCALATES_ONLY_WHEN_SURE = ("ask_grooming", "ask_meeting_stranger", *SMALL_TALK_INTENTS)
 NEVER_ESCALATED = (*URGENT_INTENTS, "ask_shelter")
-# A crisis phrase is set aside only when both models that read the whole message see something
-# else: the intent classifier names one of these questions about a topic (a lesson to plan, a
-# post to report, a law to look up) and the crisis classifier puts the message below 0.05. On the
-# four fresh sets of 2026-12-04, scored with the patterns before they were tuned on them and each
-# set left out of the crisis classifier, that took back 8 of 79 false alarms (a teacher planning a
-# lesson on sextortion, a parent asking how to explain a word heard at school) and lost none of
-# 787 crises the patterns caught; on the 25 older sets it lost none of 5,684 and took back 2 of
-# 205 false alarms (haven_nlu/tuning/README.md). A guess (out_of_scope, the fallback), small
-# talk, distress, a request for help or a place to stay, and a grooming or meeting report never
-# overrule a crisis phrase: there the classifiers put "what's the quickest way to die" and
-# "為什麼每天都要被打" below 0.05 too.
-QUESTION_TOPICS = (
-    "ask_csam_report",
-    "ask_cyberbullying",
-    "ask_privacy",
-    "ask_harmful_content",
-    "ask_law",
-    "ask_report_platform",
-    "ask_parent_warning_signs",
-    "ask_talk_to_child",
-)
-SECOND_OPINION_OVERRULES_PATTERN = 0.05
 # When the ranking holds no crisis intent at all, the reply with the emergency numbers.
 ESCALATION_DEFAULT = "crisis_immediate_danger"
 # A crisis phrase the detector read as someone else's ("my mate says he doesn't see the point in
@@ -111,31 +102,100 @@ class CrisisSafetyNet(MessageRule):
     def get_default_config() -> Dict[str, Any]:
         return {}
 
-    def __init__(self, detector: Optional[CrisisDetector] = None) -> None:
+    def __init__(
+        self,
+        detector: Optional[CrisisDetector] = None,
+        decision: Optional[CrisisDecision] = None,
+    ) -> None:
         self._detector = detector or default_detector()
+        self._decision = decision or CrisisDecision.load()
 
     def check(self, message: Message) -> None:
         text = message.get(TEXT) or ""
         if text.startswith("/"):
             return  # a button payload names its intent already
         assessment = self._detector.assess(text)
-        finding = assessment.finding
         predicted = (message.get(INTENT) or {}).get("name")
-        if finding is None:
-            self._weigh_second_opinion(message, predicted, assessment.no_crisis_reason)
-            return
         probability = message.get(PROBABILITY_KEY)
-        if _topic_question(predicted, probability):
+        if probability is None or self._decision is None:
+            self._patterns_alone(message, predicted, assessment)
+            return
+        if assessment.finding is not None:
+            # A crisis phrase in a long message is weighed with its most crisis-like sentence:
+            # the rest of the message dilutes the whole's probability.
+            probability = max(probability, message.get(SENTENCE_PROBABILITY_KEY) or 0.0)
+        evidence = Evidence(
+            crisis_probability=probability,
+            chinese=detect_language(text) == CHINESE,
+            predicted_intent=predicted,
+            finding_intent=assessment.finding.intent if assessment.finding else None,
+            no_crisis_reason=assessment.no_crisis_reason,
+        )
+        likelihood = round(self._decision.probability(evidence), 3)
+        if likelihood >= self._decision.threshold:
+            self._answer_crisis(message, predicted, assessment.finding, probability, likelihood)
+        else:
+            self._answer_no_crisis(message, predicted, assessment, likelihood)
+
+    def _patterns_alone(
+        self, message: Message, predicted: Optional[str], assessment: Assessment
+    ) -> None:
+        """No crisis classifier: a crisis phrase wins, a harmless reading takes a crisis-only
+        prediction back."""
+        if assessment.finding is not None:
+            self._override(message, predicted, assessment.finding, {})
+        elif predicted in CRISIS_ONLY_INTENTS and assessment.no_crisis_reason:
+            self._downgrade(message, predicted, assessment.no_crisis_reason)
+
+    def _answer_crisis(
+        self,
+        message: Message,
+        predicted: Optional[str],
+        finding: Optional[CrisisFinding],
+        probability: float,
+        likelihood: float,
+    ) -> None:
+        """The decision reads a crisis: the finding's intent, the classifier's own crisis intent,
+        or (when escalating is right for what the classifier read) the likeliest urgent one."""
+        if finding is not None:
+            self._override(message, predicted, finding, {"decision": likelihood})
+        elif predicted not in CRISIS_ONLY_INTENTS and _escalation_allowed(
+            predicted, message.get(TEXT) or "", probability
+        ):
+            self._escalate(message, predicted, likelihood)
+
+    def _answer_no_crisis(
+        self,
+        message: Message,
+        predicted: Optional[str],
+        assessment: Assessment,
+        likelihood: float,
+    ) -> None:
+        """The decision reads no crisis now: a crisis phrase is set aside and a crisis-only
+        prediction gives way, both recorded with the decision's figure."""
+        overruled = f"decision:{likelihood}"
+        if assessment.finding is not None:
             message.set(
                 PARSE_KEY,
-                {**finding.as_dict(), "overrode": None, "overruled": f"{predicted}:{probability}"},
+                {**assessment.finding.as_dict(), "overrode": None, "overruled": overruled},
                 add_to_output=True,
             )
-            return
+        if predicted in CRISIS_ONLY_INTENTS:
+            reason = assessment.no_crisis_reason or overruled
+            self._downgrade(message, predicted, reason, keep_record=assessment.finding is not None)
+
+    def _override(
+        self,
+        message: Message,
+        predicted: Optional[str],
+        finding: CrisisFinding,
+        extra: Dict[str, Any],
+    ) -> None:
+        """Answer with the finding unless the classifier's urgent intent already fits."""
         overridden = self._should_override(predicted, finding.intent)
         message.set(
             PARSE_KEY,
-            {**finding.as_dict(), "overrode": predicted if overridden else None},
+            {**finding.as_dict(), "overrode": predicted if overridden else None, **extra},
             add_to_output=True,
         )
         if overridden:
@@ -151,44 +211,28 @@ class CrisisSafetyNet(MessageRule):
         more_urgent = current is None or (wanted is not None and wanted < current)
         return more_urgent and found in LIFE_THREATENING_INTENTS
 
-    def _weigh_second_opinion(
-        self, message: Message, predicted: Optional[str], no_crisis_reason: Optional[str]
-    ) -> None:
-        """No crisis phrase matched: the classifier and the crisis classifier decide.
-
-        A crisis only the intent classifier saw is taken back when the detector recognises a
-        harmless reading (unless the crisis classifier is sure it is a crisis: "not trying to
-        die, just need to bleed a bit"), or when the crisis classifier finds it unlike a crisis.
-        A crisis only the crisis classifier sees is answered as one: a missed crisis costs more
-        than an extra helpline.
-        """
-        probability = message.get(PROBABILITY_KEY)
-        if predicted in CRISIS_ONLY_INTENTS:
-            sure = probability is not None and probability >= SECOND_OPINION_IS_SURE
-            if no_crisis_reason and not sure:
-                self._downgrade(message, predicted, no_crisis_reason)
-            elif probability is not None and probability < SECOND_OPINION_DOUBTS:
-                self._downgrade(message, predicted, f"second_opinion:{probability:.2f}")
-        elif probability is not None and probability >= _escalation_threshold(
-            predicted, message.get(TEXT) or ""
-        ):
-            self._escalate(message, predicted, probability)
-
     @staticmethod
-    def _escalate(message: Message, predicted: Optional[str], probability: float) -> None:
+    def _escalate(message: Message, predicted: Optional[str], likelihood: float) -> None:
         """Answer with the most likely crisis intent in the classifier's ranking."""
         ranking = message.get(INTENT_RANKING_KEY) or []
         urgent = [entry for entry in ranking if entry.get("name") in URGENT_INTENTS]
         intent = urgent[0]["name"] if urgent else ESCALATION_DEFAULT
-        _answer_with(message, intent, probability)
+        _answer_with(message, intent, likelihood)
         message.set(
             PARSE_KEY,
-            {"intent": intent, "pattern": "second_opinion", "overrode": predicted},
+            {
+                "intent": intent,
+                "pattern": "second_opinion",
+                "overrode": predicted,
+                "decision": likelihood,
+            },
             add_to_output=True,
         )
 
     @staticmethod
-    def _downgrade(message: Message, predicted: str, reason: str) -> None:
+    def _downgrade(
+        message: Message, predicted: str, reason: str, keep_record: bool = False
+    ) -> None:
         """Answer with the next-best topic instead of a crisis; a friend's crisis with the friend
         answer unless the classifier names another topic; otherwise, when nothing else is
         likely, ask (the clarification names the emergency route)."""
@@ -207,7 +251,12 @@ class CrisisSafetyNet(MessageRule):
         message.set(
             INTENT_RANKING_KEY, [best, *ranking[1:]] if ranking else [best], add_to_output=True
         )
-        message.set(PARSE_KEY, {"downgraded": predicted, "reason": reason}, add_to_output=True)
+        record = message.get(PARSE_KEY) if keep_record else None
+        message.set(
+            PARSE_KEY,
+            {**(record or {}), "downgraded": predicted, "reason": reason},
+            add_to_output=True,
+        )
 
 
 def _answer_with(message: Message, intent: str, confidence: float) -> None:
@@ -218,23 +267,16 @@ def _answer_with(message: Message, intent: str, confidence: float) -> None:
     message.set(INTENT_RANKING_KEY, [dict(prediction), *ranking], add_to_output=True)
 
 
-def _topic_question(predicted: Optional[str], probability: Optional[float]) -> bool:
-    """Both classifiers read a question about a topic where a crisis phrase matched."""
-    return (
-        predicted in QUESTION_TOPICS
-        and probability is not None
-        and probability < SECOND_OPINION_OVERRULES_PATTERN
-    )
-
-
-def _escalation_threshold(predicted: Optional[str], text: str) -> float:
-    """How sure the crisis classifier must be to replace ``predicted`` with a crisis intent."""
+def _escalation_allowed(predicted: Optional[str], text: str, probability: float) -> bool:
+    """Whether a crisis no phrase named may replace ``predicted``: never a place to stay or a
+    child off to dinner, and a grooming report, small talk or a bare farewell only when the
+    crisis classifier itself is very sure."""
     words = _letters(text)
     if predicted in NEVER_ESCALATED or _leaving_for_the_day(words):
-        return float("inf")
+        return False
     if predicted in ESCALATES_ONLY_WHEN_SURE or _BARE_FAREWELL.fullmatch(words):
-        return SECOND_OPINION_VERY_SURE
-    return SECOND_OPINION_SEES_CRISIS
+        return probability >= SECOND_OPINION_VERY_SURE
+    return probability >= SECOND_OPINION_SEES_CRISIS
 
 
 def _alternation(words: Sequence[str]) -> str:

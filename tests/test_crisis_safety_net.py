@@ -21,21 +21,24 @@ tenth session (9dac323) with an intent for a child worried about a friend, more 
 about a child in their care in the training data, and a peer's crisis told by a child left to
 the classifiers, at the end of the eleventh session (dcfd50d) with four more sets written
 blind in the crisis classifier's training, the patterns tuned on them, and a Chinese peer's
-crisis told by a child left to the classifiers, and now (thirteenth session) with four more sets
-written blind, in the crisis classifier's training, and the patterns tuned on them
-(haven_nlu/tuning/README.md):
+crisis told by a child left to the classifiers, at the end of the thirteenth session (a1bfc1e)
+with four more sets written blind, in the crisis classifier's training, and the patterns tuned on
+them, and now (fourteenth session) with four more such sets and the safety net's decision fitted
+on what the patterns, the crisis classifier and the intent classifier say about unseen text
+(haven_nlu/crisis_decision.py, haven_nlu/tuning/README.md):
 
-          dc432c1    b920028    8cf0873    6fb69d4    103fcc2    9dac323    dcfd50d    now
-en det.   .655/.085  .659/.076  .686/.068  .712/.068  .738/.068  .738/.059  .747/.059  .751/.055
-en pipe.  .939/.119  .952/.102  .961/.097  .961/.085  .978/.085  .974/.085  .983/.076  .983/.072
-zh det.   .621/.086  .639/.086  .678/.073  .692/.082  .700/.077  .700/.077  .709/.077  .749/.082
-zh pipe.  .925/.133  .934/.129  .956/.103  .969/.103  .969/.107  .965/.107  .969/.103  .974/.103
+          dc432c1   b920028   8cf0873   6fb69d4   103fcc2   9dac323   dcfd50d   a1bfc1e   now
+en det.   .655/.085 .659/.076 .686/.068 .712/.068 .738/.068 .738/.059 .747/.059 .751/.055 .773/.051
+en pipe.  .939/.119 .952/.102 .961/.097 .961/.085 .978/.085 .974/.085 .983/.076 .983/.072 .983/.051
+zh det.   .621/.086 .639/.086 .678/.073 .692/.082 .700/.077 .700/.077 .709/.077 .749/.082 .762/.082
+zh pipe.  .925/.133 .934/.129 .956/.103 .969/.103 .969/.107 .965/.107 .969/.103 .974/.103 .974/.034
 
 (recall / false alarms of the detector and the whole pipeline). Each batch of new tuning sets,
 scored once before any use, agreed with the blind figures (haven_nlu/tuning/README.md): the four
 of the eleventh session gave 0.942 / 0.096 (English) and 0.944 / 0.078 (Chinese) for the
 pipeline of aa745b2, the four of the thirteenth 0.959 / 0.128 and 0.968 / 0.132 for the
-pipeline of dcfd50d.
+pipeline of dcfd50d, the four of the fourteenth 0.962 / 0.084 and 0.963 / 0.103 for the pipeline
+of a1bfc1e.
 
 (Retraining the intent classifier has moved the pipeline figures by up to 0.03 before; the
 detector and the crisis classifier are deterministic.) The previous blind sets had shown
@@ -64,6 +67,7 @@ import pytest
 from haven_nlu.crisis import CrisisFinding, default_detector
 from haven_nlu.crisis_component import FRIEND_INTENT as FRIEND
 from haven_nlu.crisis_component import PARSE_KEY
+from haven_nlu.crisis_decision import CrisisDecision, Evidence
 from haven_nlu.tuning.score import (
     CRISIS_INTENTS,
     CRISIS_ONLY_INTENTS,
@@ -82,12 +86,12 @@ REGRESSION_SETS = {
 # The set each language's detector was tuned on: the regression set must share no sentence.
 TUNING = PROJECT_ROOT / "haven_nlu" / "tuning"
 DEV_SETS = {
-    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefghijklmnopqrst"],
+    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefghijklmnopqrstuv"],
     "zh-TW": [
         TUNING / f"dev_zh{suffix}.yml"
         for suffix in (
             *("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i", "_j", "_k", "_l", "_m"),
-            *("_n", "_o", "_p", "_q"),
+            *("_n", "_o", "_p", "_q", "_r", "_s"),
         )
     ],
 }
@@ -98,8 +102,8 @@ MAX_FALSE_ALARMS = 0.03
 # The Chinese detector's false-alarm floor was loosened once, from 0.08, when tuning on the sets of
 # the thirteenth session caught 9 more blind crises (161 -> 170 of 227) and raised one more false
 # alarm (18 -> 19 of 233), the whole pipeline's false alarms unchanged (24).
-DETECTOR_FLOORS = {"en": (0.745, 0.06), "zh-TW": (0.74, 0.085)}
-PIPELINE_FLOORS = {"en": (0.955, 0.10), "zh-TW": (0.95, 0.125)}
+DETECTOR_FLOORS = {"en": (0.765, 0.055), "zh-TW": (0.755, 0.085)}
+PIPELINE_FLOORS = {"en": (0.955, 0.08), "zh-TW": (0.95, 0.065)}
 BAR_NOT_MET = pytest.mark.xfail(
     strict=True, reason="the 98 % recall / 3 % false-alarm bar is not met yet (see module doc)"
 )
@@ -482,14 +486,14 @@ _LESSON = (
         # In between, the intent classifier keeps its choice.
         ("ask_grooming", "he keeps asking about my school", 0.4, "ask_grooming"),
         ("crisis_self_harm", "i just cant anymore", 0.45, "crisis_self_harm"),
-        # A crisis phrase still wins whatever the crisis classifier says,
-        ("out_of_scope", "honestly i just want to kms", 0.01, "crisis_self_harm"),
-        ("out_of_scope", _LESSON, 0.01, "ask_sextortion"),
-        ("ask_grooming", _LESSON, 0.01, "ask_sextortion"),
-        ("feeling_distressed", _LESSON, 0.01, "ask_sextortion"),
-        # unless both classifiers read a question about a topic, the crisis classifier below 0.05.
+        # A crisis phrase wins unless the crisis classifier finds a crisis unlikely,
+        ("out_of_scope", "honestly i just want to kms", 0.3, "crisis_self_harm"),
+        ("out_of_scope", _LESSON, 0.5, "ask_sextortion"),
+        ("ask_talk_to_child", _LESSON, 0.5, "ask_sextortion"),
+        ("feeling_distressed", _LESSON, 0.5, "ask_sextortion"),
+        # and then the topic the intent classifier read answers (a lesson, a guess).
         ("ask_talk_to_child", _LESSON, 0.01, "ask_talk_to_child"),
-        ("ask_talk_to_child", _LESSON, 0.06, "ask_sextortion"),
+        ("out_of_scope", _LESSON, 0.01, "out_of_scope"),
     ],
 )
 def test_how_the_safety_net_weighs_the_crisis_classifier(
@@ -504,12 +508,14 @@ def test_how_the_safety_net_weighs_the_crisis_classifier(
 def test_an_escalation_records_that_the_crisis_classifier_decided() -> None:
     from rasa.shared.nlu.constants import INTENT_RANKING_KEY
 
-    message = _classified("ask_privacy", "please i need someone right now", 0.7)
-    assert message.get(PARSE_KEY) == {
+    message = _classified("ask_privacy", "please i need someone right now", 0.9)
+    record = message.get(PARSE_KEY)
+    assert {key: record[key] for key in ("intent", "pattern", "overrode")} == {
         "intent": "crisis_immediate_danger",  # no crisis intent in the ranking: the emergency reply
         "pattern": "second_opinion",
         "overrode": "ask_privacy",
     }
+    assert record["decision"] >= CrisisDecision.load().threshold
     assert message.get(INTENT_RANKING_KEY)[0]["name"] == "crisis_immediate_danger"
 
 
@@ -518,7 +524,56 @@ def test_a_crisis_phrase_set_aside_records_the_finding_and_who_overruled_it() ->
     record = message.get(PARSE_KEY)
     assert record["intent"] == "ask_sextortion"
     assert record["overrode"] is None
-    assert record["overruled"] == "ask_talk_to_child:0.01"
+    overruled_by, likelihood = record["overruled"].split(":")
+    assert overruled_by == "decision"
+    assert float(likelihood) < CrisisDecision.load().threshold
+
+
+def test_the_decision_weighs_a_crisis_phrase_above_its_absence() -> None:
+    """Whatever the fitted weights, a crisis phrase makes a crisis likelier and a harmless
+    reading less likely, at every crisis probability: the decision can only be refitted into a
+    safety net, never out of one."""
+    decision = CrisisDecision.load()
+
+    def likelihood(probability: float, chinese: bool, finding=None, reason=None) -> float:
+        evidence = Evidence(probability, chinese, "out_of_scope", finding, reason)
+        return decision.probability(evidence)
+
+    for probability in (0.05, 0.2, 0.5, 0.8):
+        for chinese in (False, True):
+            plain = likelihood(probability, chinese)
+            assert likelihood(probability, chinese, finding="crisis_self_harm") > plain
+            assert plain > likelihood(probability, chinese, reason="self_harm:negated")
+            assert plain > likelihood(probability, chinese, reason="combo14.0:someone_else")
+    assert decision.probability(Evidence(0.9, False, "out_of_scope", None, None)) > 0.9
+
+
+def test_the_decision_was_fitted_on_the_labelled_sets_as_they_are() -> None:
+    """The fresh readings are aligned with each set by position: a set edited since they were
+    recorded would teach the decision wrong readings (re-run scripts.fresh_readings and
+    scripts.fit_crisis_decision)."""
+    import json
+
+    from scripts.fresh_readings import set_digest
+
+    tuning = PROJECT_ROOT / "haven_nlu" / "tuning"
+    recorded = json.loads((tuning / "fresh_readings.json").read_text(encoding="utf-8"))
+    fitted = json.loads((PROJECT_ROOT / "haven_nlu" / "crisis_decision.json").read_text())
+    assert sorted(recorded) == fitted["sets"]
+    for name, entry in recorded.items():
+        positives, negatives = load_set(tuning / f"{name}.yml")
+        assert entry["set_sha256"] == set_digest(tuning / f"{name}.yml"), name
+        assert len(entry["readings"]) == len(positives) + len(negatives), name
+    assert CrisisDecision.load() is not None
+
+
+def test_the_decision_falls_back_to_the_patterns_when_its_weights_are_unreadable(
+    tmp_path,
+) -> None:
+    damaged = tmp_path / "weights.json"
+    damaged.write_text('{"features": ["logit"], "coefficients": [1.0]}', encoding="utf-8")
+    assert CrisisDecision.load(damaged) is None
+    assert CrisisDecision.load(tmp_path / "missing.json") is None
 
 
 # ---------------------------------------------------------------- Traditional Chinese (Taiwan)

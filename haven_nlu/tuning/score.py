@@ -21,13 +21,17 @@ import json
 import logging
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from haven_nlu.crisis import default_detector
-from haven_nlu.crisis_classifier import PROBABILITY_KEY, CrisisClassifier
+from haven_nlu.crisis_classifier import (
+    PROBABILITY_KEY,
+    SENTENCE_PROBABILITY_KEY,
+    CrisisClassifier,
+)
 from haven_nlu.crisis_classifier_component import (
     PROJECT_ROOT,
     crisis_examples,
@@ -145,21 +149,28 @@ def _classifier_parses(model: Path, cache: Path, texts: Sequence[str]) -> Dict[s
     return parses
 
 
-def _with_safety_net(parses: Dict[str, Any], second_opinion: Callable[[str], float]) -> Parse:
-    """The classifier's parses with the crisis classifier's ``second_opinion`` and the current
-    safety net applied to them."""
+def _with_safety_net(
+    parses: Dict[str, Any],
+    second_opinion: Callable[[str], float],
+    net: Any = None,
+    by_sentence: Callable[[str], Optional[float]] = lambda _text: None,
+) -> Parse:
+    """The classifier's parses with the crisis classifier's ``second_opinion`` (and its reading
+    of the most crisis-like sentence, ``by_sentence``) and the current safety net (or ``net``)
+    applied to them."""
     from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
     from rasa.shared.nlu.training_data.message import Message
 
     from haven_nlu.crisis_component import CrisisSafetyNet
 
-    net = CrisisSafetyNet()
+    net = net or CrisisSafetyNet()
 
     def parse(text: str) -> Dict[str, Any]:
         message = Message(data={TEXT: text})
         message.set(INTENT, dict(parses[text]["intent"]))
         message.set(INTENT_RANKING_KEY, [dict(e) for e in parses[text]["intent_ranking"] or []])
         message.set(PROBABILITY_KEY, second_opinion(text))
+        message.set(SENTENCE_PROBABILITY_KEY, by_sentence(text))
         net.check(message)
         return {"intent": message.get(INTENT), PARSE_KEY: message.get(PARSE_KEY)}
 
@@ -193,8 +204,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         hits = detector_hits(positives, negatives)
         print(show(f"{path} detector", positives, negatives, *hits))
         if args.model and args.classifier_cache:
-            second_opinion = second_opinion_without(path, training_data).probability
-            parse = _with_safety_net(parses, second_opinion)
+            classifier = second_opinion_without(path, training_data)
+            parse = _with_safety_net(
+                parses, classifier.probability, by_sentence=classifier.sentence_probability
+            )
         elif args.model:
             parse = _agent_parse(args.model)  # its crisis classifier may have learnt this set
         else:

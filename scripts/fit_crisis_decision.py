@@ -1,0 +1,235 @@
+"""Fit the safety net's decision (``haven_nlu/crisis_decision.py``) and choose its threshold.
+
+    python -m scripts.fit_crisis_decision --model models/x.tar.gz --classifier-cache var/c.json
+
+For every labelled set with fresh readings (``haven_nlu/tuning/fresh_readings.json``): the
+patterns' reading from before the set was tuned on, the crisis classifier refitted without the
+set, and the trained intent classifier's answer (it never trains on the labelled sets). A
+logistic regression learns "crisis now or not" from them. Its threshold is the highest at which,
+with each set left out of the regression in turn and the safety net's guards applied, at least
+``TARGET_RECALL`` of each language's crises end in a crisis answer. The weights, the threshold and
+the figures go to ``haven_nlu/crisis_decision.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from haven_nlu.crisis import Assessment, CrisisFinding, default_detector
+from haven_nlu.crisis_component import (
+    CRISIS_ONLY_INTENTS,
+    PARSE_KEY,
+    CrisisSafetyNet,
+    _escalation_allowed,
+)
+from haven_nlu.crisis_decision import (
+    WEIGHTS_PATH,
+    CrisisDecision,
+    Evidence,
+    feature_names,
+    features,
+)
+from haven_nlu.language import CHINESE, detect_language
+from haven_nlu.tuning import score
+
+READINGS_PATH = score.TUNING_DIR / "fresh_readings.json"
+# Recall first: the hand-set rules this decision replaced caught 0.962 of these sets' crises in
+# each language (with the same fresh readings), so the threshold is chosen to catch more, and the
+# false alarms fall where they may. The project's bar, 0.98, is out of reach with the net's
+# guards (a place to stay is never escalated, anything else only from a probability of 0.5).
+TARGET_RECALL = 0.965
+# Fitted once more at the end without any set left out; the same regularisation throughout.
+REGULARISATION = 1.0
+
+Row = Tuple[str, int, Evidence, str]  # set, label, evidence, text
+
+
+def labelled_rows(model: Path, cache: Path) -> Tuple[List[Row], Dict[str, Any]]:
+    """Every sentence of the sets with fresh readings, with what the three readers said, and the
+    intent classifier's parses."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    recorded = json.loads(READINGS_PATH.read_text(encoding="utf-8"))
+    sets = {name: score.load_set(score.TUNING_DIR / f"{name}.yml") for name in recorded}
+    texts = [
+        item["text"] for positives, negatives in sets.values() for item in positives + negatives
+    ]
+    parses = score._classifier_parses(model, cache, texts)
+    training_data = load_data(str(score.PROJECT_ROOT / "data" / "nlu"))
+    rows: List[Row] = []
+    for name, (positives, negatives) in sets.items():
+        path = score.TUNING_DIR / f"{name}.yml"
+        if score_digest(path) != recorded[name]["set_sha256"]:
+            raise SystemExit(f"{name} changed since its fresh readings: run scripts.fresh_readings")
+        items = positives + negatives
+        probabilities = score.second_opinion_without(path, training_data).probabilities(
+            [item["text"] for item in items]
+        )
+        for index, (item, reading, probability) in enumerate(
+            zip(items, recorded[name]["readings"], probabilities, strict=True)
+        ):
+            predicted = parses[item["text"]]["intent"]["name"]
+            evidence = Evidence(
+                crisis_probability=probability,
+                chinese=detect_language(item["text"]) == CHINESE,
+                predicted_intent=predicted,
+                finding_intent=reading[0],
+                no_crisis_reason=reading[1],
+            )
+            rows.append((name, int(index < len(positives)), evidence, item["text"]))
+    return rows, parses
+
+
+class _RecordedReadings:
+    """A detector that answers with the fresh readings, for replaying the safety net."""
+
+    def __init__(self, rows: Sequence[Row]) -> None:
+        self._readings = {row[3]: row[2] for row in rows}
+        self._detector = default_detector()
+
+    def assess(self, text: str) -> Assessment:
+        evidence = self._readings[text]
+        intent = evidence.finding_intent
+        finding = CrisisFinding("recorded", intent, "fresh_reading") if intent else None
+        return Assessment(finding, evidence.no_crisis_reason)
+
+    def intent_priority(self, intent: str) -> Optional[int]:
+        return self._detector.intent_priority(intent)
+
+
+def replayed_figures(
+    rows: Sequence[Row],
+    inputs: np.ndarray,
+    labels: np.ndarray,
+    parses: Dict[str, Any],
+    threshold: float,
+) -> Dict[str, List[float]]:
+    """The safety net itself on every set, with the fresh readings, the crisis classifier and the
+    decision both fitted without the set: what the figures in the README are."""
+    names = np.array([row[0] for row in rows])
+    hits: Dict[str, Dict[int, List[bool]]] = {"en": {1: [], 0: []}, "zh-TW": {1: [], 0: []}}
+    for name in sorted(set(names)):
+        held_out = names == name
+        decision = CrisisDecision(*fit(inputs[~held_out], labels[~held_out]), threshold)
+        test_rows = [row for row, kept in zip(rows, held_out, strict=True) if kept]
+        net = CrisisSafetyNet(detector=_RecordedReadings(test_rows), decision=decision)
+        for row in test_rows:
+            probability = row[2].crisis_probability
+            parse = score._with_safety_net(parses, lambda _text, p=probability: p, net)
+            ended = parse(row[3])
+            language = "zh-TW" if row[2].chinese else "en"
+            if row[1]:
+                hits[language][1].append(ended["intent"]["name"] in score.CRISIS_INTENTS)
+            else:
+                forced = bool((ended.get(PARSE_KEY) or {}).get("overrode"))
+                alarm = ended["intent"]["name"] in score.CRISIS_ONLY_INTENTS or forced
+                hits[language][0].append(alarm)
+    return {
+        language: [round(float(np.mean(by[1])), 4), round(float(np.mean(by[0])), 4)]
+        for language, by in hits.items()
+    }
+
+
+def score_digest(path: Path) -> str:
+    from scripts.fresh_readings import set_digest
+
+    return set_digest(path)
+
+
+def caught(row: Row, crisis: bool) -> bool:
+    """Whether the safety net ends in a crisis answer: with no crisis phrase, only where it may
+    escalate (never a place to stay, a grooming report or small talk only when the crisis
+    classifier is very sure); a sextortion question the intent classifier chose stays one (it
+    answers with the helplines) when the decision says no crisis."""
+    _, label, evidence, text = row
+    predicted = evidence.predicted_intent
+    if crisis and evidence.finding_intent is None and predicted not in CRISIS_ONLY_INTENTS:
+        crisis = _escalation_allowed(predicted, text, evidence.crisis_probability)
+    return crisis or (label == 1 and predicted == "ask_sextortion")
+
+
+def fit(inputs: np.ndarray, labels: np.ndarray) -> Tuple[List[float], float]:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=REGULARISATION, max_iter=5000).fit(inputs, labels)
+    return [float(value) for value in model.coef_[0]], float(model.intercept_[0])
+
+
+def left_out_scores(rows: Sequence[Row], inputs: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Each set scored by a decision fitted without it."""
+    names = np.array([row[0] for row in rows])
+    scores = np.zeros(len(rows))
+    for name in sorted(set(names)):
+        held_out = names == name
+        coefficients, intercept = fit(inputs[~held_out], labels[~held_out])
+        scores[held_out] = 1 / (1 + np.exp(-(inputs[held_out] @ coefficients + intercept)))
+    return scores
+
+
+def figures(rows: Sequence[Row], scores: np.ndarray, threshold: float) -> Dict[str, List[float]]:
+    """(recall, false alarms) per language at ``threshold``."""
+    result = {}
+    for language in ("en", "zh-TW"):
+        chinese = language == "zh-TW"
+        hits = {1: [], 0: []}
+        for row, value in zip(rows, scores, strict=True):
+            if row[2].chinese == chinese:
+                hits[row[1]].append(caught(row, value >= threshold))
+        result[language] = [round(float(np.mean(hits[1])), 4), round(float(np.mean(hits[0])), 4)]
+    return result
+
+
+def choose_threshold(rows: Sequence[Row], scores: np.ndarray) -> float:
+    """The highest threshold (in hundredths) that keeps ``TARGET_RECALL`` in both languages."""
+    for hundredths in range(99, 0, -1):
+        threshold = hundredths / 100
+        if all(recall >= TARGET_RECALL for recall, _ in figures(rows, scores, threshold).values()):
+            return threshold
+    return 0.01
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--classifier-cache", type=Path, required=True)
+    args = parser.parse_args(argv)
+    rows, parses = labelled_rows(args.model, args.classifier_cache)
+    inputs = np.array([features(row[2]) for row in rows])
+    labels = np.array([row[1] for row in rows])
+    scores = left_out_scores(rows, inputs, labels)
+    threshold = choose_threshold(rows, scores)
+    coefficients, intercept = fit(inputs, labels)
+    left_out = figures(rows, scores, threshold)
+    replayed = replayed_figures(rows, inputs, labels, parses, threshold)
+    print(f"threshold {threshold}; each set left out (recall, false alarms): {left_out}")
+    print(f"the safety net replayed on them: {replayed}")
+    WEIGHTS_PATH.write_text(
+        json.dumps(
+            {
+                "fitted": date.today().isoformat(),
+                "model": args.model.name,
+                "sets": sorted({row[0] for row in rows}),
+                "examples": {"crises": int(labels.sum()), "negatives": int((1 - labels).sum())},
+                "target_recall": TARGET_RECALL,
+                "threshold": threshold,
+                "left_out_figures": left_out,
+                "replayed_figures": replayed,
+                "features": feature_names(),
+                "coefficients": coefficients,
+                "intercept": intercept,
+            },
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+
+
+if __name__ == "__main__":
+    main()
