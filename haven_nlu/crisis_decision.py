@@ -140,9 +140,6 @@ class CrisisDecision:
         )
         return 1 / (1 + math.exp(-score))
 
-    def is_crisis(self, evidence: Evidence) -> bool:
-        return self.probability(evidence) >= self.threshold
-
     @classmethod
     def load(cls, path: Path = WEIGHTS_PATH) -> Optional[CrisisDecision]:
         """The fitted decision, or None when the file is missing or does not match the code."""
