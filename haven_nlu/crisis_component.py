@@ -120,15 +120,15 @@ class CrisisSafetyNet(MessageRule):
         if probability is None or self._decision is None:
             self._patterns_alone(message, predicted, assessment)
             return
-        if assessment.finding is not None:
-            # A crisis phrase in a long message is weighed with its most crisis-like sentence:
-            # the rest of the message dilutes the whole's probability.
-            probability = max(probability, message.get(SENTENCE_PROBABILITY_KEY) or 0.0)
+        finding_intent = assessment.finding.intent if assessment.finding else None
+        probability = weighed_probability(
+            probability, message.get(SENTENCE_PROBABILITY_KEY), finding_intent, predicted
+        )
         evidence = Evidence(
             crisis_probability=probability,
             chinese=detect_language(text) == CHINESE,
             predicted_intent=predicted,
-            finding_intent=assessment.finding.intent if assessment.finding else None,
+            finding_intent=finding_intent,
             no_crisis_reason=assessment.no_crisis_reason,
         )
         likelihood = round(self._decision.probability(evidence), 3)
@@ -265,6 +265,25 @@ def _answer_with(message: Message, intent: str, confidence: float) -> None:
     ranking = [e for e in message.get(INTENT_RANKING_KEY) or [] if e.get("name") != intent]
     message.set(INTENT, prediction, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [dict(prediction), *ranking], add_to_output=True)
+
+
+def weighed_probability(
+    probability: float,
+    sentence_probability: Optional[float],
+    finding_intent: Optional[str],
+    predicted: Optional[str],
+) -> float:
+    """The crisis classifier's probability as the decision weighs it: that of the most
+    crisis-like sentence when a crisis phrase matched and the intent classifier also reads a
+    crisis. The rest of a long message dilutes the whole's probability ("honestly i just want to
+    kill myself." among school, games and dinner scored 0.08, alone 0.80), but a sentence read
+    without its neighbours also loses what makes it harmless (a film, a friend, last year): taken
+    for every crisis phrase, the sentence's probability raised the false alarms of 30 sets from
+    0.045 to 0.061 (English) and 0.038 to 0.044 (Chinese), each set left out, for 0.1 points of
+    recall; only where the two other readers agree, to 0.049 and 0.042."""
+    if finding_intent is not None and predicted in CRISIS_ONLY_INTENTS:
+        return max(probability, sentence_probability or 0.0)
+    return probability
 
 
 def _escalation_allowed(predicted: Optional[str], text: str, probability: float) -> bool:

@@ -73,7 +73,9 @@ news or a procedure; a carer's fright later explained (嚇了一跳 … 他說�
 the writer dismisses (嘴砲, 詐騙信) are no crisis; a passive agent (被同學說…) is not the subject
 of a self-harm match; 不在就 is an absence, not a negation, and 或 joins two things denied; a
 subject named (負責的部分是…, 解釋…) is a topic; the writer's own news after a game
-(…我最近會用熱水燙手) is no scene of it.
+(…我最近會用熱水燙手) is no scene of it. Since 2026-12-06b, kin who take a child in (我是他阿姨,
+我外甥女) are carers too, "不是在嘴砲" denies a dismissal as "不是嘴砲" does, and a 書包 or a
+書桌 is no book of the media.
 
 A few cries count only as the whole message (``alone``: "救我", "救命!!"): inside a sentence
 they are as often everyday exaggeration (這題好難 救我).
@@ -143,11 +145,17 @@ _THIS_CASE = re.compile(r"(?:這樣|這種|這個|這)(?:子)?(?:也|還)?算")
 _SUBJECT_FILLERS = "要會快真的都就一定是"
 # The writer by name, not by 自己 (which points back to whoever the subject is).
 _EXPLICIT_WRITER = re.compile(r"(?<!自)我(?!們)|俺|本人")
+# 2026-12-06b: a schoolbag or a desk is no book ("整理他書包發現一封信", "書桌上有…的信").
+_NOT_A_WORK = re.compile(r"書(?=包|桌|櫃|房|架)")
+# 2026-12-06b: "不是嘴砲", "不是在嘴砲", "沒在嘴砲": the writer denies dismissing it.
+_NOT_THAT = ("不是", "不", "不是在", "沒在", "沒有在")
 # "我是安親班老師", "我是他阿嬤": the writer cares for the children they write about.
 _CARER_SAYS = re.compile(
     r"我(?:就)?是[^ ，,。]{0,8}?"
     r"(?:老師|導師|教練|保母|社工|輔導員|志工|長老|牧師|阿嬤|阿公|奶奶|爺爺|外婆|外公|媽媽|爸爸|家長"
     r"|繼母|繼父|輔導)"  # 繼母, 繼父, 輔導: 2026-12-04 (11th)
+    # 2026-12-06b: kin who take a child in ("我是他阿姨"), not "我是被叔叔…".
+    r"|我(?:就)?是(?:他|她|孩子|小孩)的?(?:阿姨|姑姑|舅舅|舅媽|嬸嬸|叔叔|伯伯)"
 )
 # 2026-12-04 (11th): a message that opens on a bare "兒子", "女兒" or "學生" ("兒子吞了很多顆藥",
 # "學生又自傷了") is a parent or a teacher speaking of their own: Chinese leaves out the "my".
@@ -655,6 +663,7 @@ class ChineseCrisisDetector:
         """A song, film or game named before the match and then what it says or shows."""
         sentence_start, _ = message.sentence(start, end)
         before = message.text[max(sentence_start, start - _MEDIA_LOOK_BACK) : start]
+        before = _NOT_A_WORK.sub("＿", before)
         # "在Dcard看到一句話 想死的時候…": a line quoted, then what it says (not "一句話都沒說").
         if self._says.search(before):
             return True
@@ -666,7 +675,9 @@ class ChineseCrisisDetector:
             return True
         positions = _word_ends(before, self._words("media"))
         if not positions:
-            far = message.text[max(sentence_start, start - _MEDIA_FAR) : start]
+            far = _NOT_A_WORK.sub(
+                "＿", message.text[max(sentence_start, start - _MEDIA_FAR) : start]
+            )
             found = _word_ends(far, self._words("media"))
             # Not a parent's: what was done to their child in a game is no scene of it (but the
             # news still reports: "新聞又在報有個國中生被網友勒索…").
@@ -720,8 +731,9 @@ class ChineseCrisisDetector:
     def _dismissed(self, text: str) -> bool:
         """2026-12-06: the writer dismisses the threat ("我知道他只是在嘴砲", "他說這是詐騙信"),
         unless they say it is none of that ("不是嘴砲")."""
+        # 2026-12-06b: "不是在嘴砲" too.
         return any(
-            w in text and not text[max(0, text.find(w) - 2) : text.find(w)].endswith(("不是", "不"))
+            w in text and not text[max(0, text.find(w) - 3) : text.find(w)].endswith(_NOT_THAT)
             for w in self._context.get("dismissed") or ()
         )
 

@@ -17,7 +17,7 @@ import argparse
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -26,6 +26,7 @@ from haven_nlu.crisis_component import (
     CRISIS_ONLY_INTENTS,
     CrisisSafetyNet,
     _escalation_allowed,
+    weighed_probability,
 )
 from haven_nlu.crisis_decision import (
     WEIGHTS_PATH,
@@ -47,7 +48,17 @@ TARGET_RECALL = 0.965
 # Fitted once more at the end without any set left out; the same regularisation throughout.
 REGULARISATION = 1.0
 
-Row = Tuple[str, int, Evidence, str]  # set, label, evidence, text
+
+class Row(NamedTuple):
+    """One sentence of a labelled set and what the readers said about it."""
+
+    set_name: str
+    label: int
+    evidence: Evidence
+    text: str
+    # The crisis classifier without the set: the whole text, and its most crisis-like sentence.
+    probability: float
+    sentence_probability: Optional[float]
 
 
 def labelled_rows(model: Path, cache: Path) -> Tuple[List[Row], Dict[str, Any]]:
@@ -68,21 +79,25 @@ def labelled_rows(model: Path, cache: Path) -> Tuple[List[Row], Dict[str, Any]]:
         if set_digest(path) != recorded[name]["set_sha256"]:
             raise SystemExit(f"{name} changed since its fresh readings: run scripts.fresh_readings")
         items = positives + negatives
-        probabilities = score.second_opinion_without(path, training_data).probabilities(
-            [item["text"] for item in items]
-        )
+        classifier = score.second_opinion_without(path, training_data)
+        probabilities = classifier.probabilities([item["text"] for item in items])
         for index, (item, reading, probability) in enumerate(
             zip(items, recorded[name]["readings"], probabilities, strict=True)
         ):
-            predicted = parses[item["text"]]["intent"]["name"]
+            text = item["text"]
+            predicted = parses[text]["intent"]["name"]
+            by_sentence = classifier.sentence_probability(text)
             evidence = Evidence(
-                crisis_probability=probability,
-                chinese=detect_language(item["text"]) == CHINESE,
+                crisis_probability=weighed_probability(
+                    probability, by_sentence, reading[0], predicted
+                ),
+                chinese=detect_language(text) == CHINESE,
                 predicted_intent=predicted,
                 finding_intent=reading[0],
                 no_crisis_reason=reading[1],
             )
-            rows.append((name, int(index < len(positives)), evidence, item["text"]))
+            label = int(index < len(positives))
+            rows.append(Row(name, label, evidence, text, probability, by_sentence))
     return rows, parses
 
 
@@ -90,7 +105,7 @@ class _RecordedReadings:
     """A detector that answers with the fresh readings, for replaying the safety net."""
 
     def __init__(self, rows: Sequence[Row]) -> None:
-        self._readings = {row[3]: row[2] for row in rows}
+        self._readings = {row.text: row.evidence for row in rows}
         self._detector = default_detector()
 
     def assess(self, text: str) -> Assessment:
@@ -112,20 +127,23 @@ def replayed_figures(
 ) -> Dict[str, List[float]]:
     """The safety net itself on every set, with the fresh readings, the crisis classifier and the
     decision both fitted without the set: what the figures in the README are."""
-    names = np.array([row[0] for row in rows])
+    names = np.array([row.set_name for row in rows])
     hits: Dict[str, Dict[int, List[bool]]] = {"en": {1: [], 0: []}, "zh-TW": {1: [], 0: []}}
     for name in sorted(set(names)):
         held_out = names == name
         decision = CrisisDecision(*fit(inputs[~held_out], labels[~held_out]), threshold)
         test_rows = [row for row, kept in zip(rows, held_out, strict=True) if kept]
         net = CrisisSafetyNet(detector=_RecordedReadings(test_rows), decision=decision)
-        probabilities = {row[3]: row[2].crisis_probability for row in test_rows}
-        parse = score._with_safety_net(parses, probabilities.__getitem__, net)
+        probabilities = {row.text: row.probability for row in test_rows}
+        by_sentence = {row.text: row.sentence_probability for row in test_rows}
+        parse = score._with_safety_net(
+            parses, probabilities.__getitem__, net, by_sentence.__getitem__
+        )
         for language, chinese in (("en", False), ("zh-TW", True)):
             items = {1: [], 0: []}
             for row in test_rows:
-                if row[2].chinese == chinese:
-                    items[row[1]].append({"text": row[3]})
+                if row.evidence.chinese == chinese:
+                    items[row.label].append({"text": row.text})
             if items[1] or items[0]:
                 caught_crises, alarms = score.pipeline_hits(items[1], items[0], parse)
                 hits[language][1].extend(caught_crises)
@@ -141,11 +159,11 @@ def caught(row: Row, crisis: bool) -> bool:
     escalate (never a place to stay, a grooming report or small talk only when the crisis
     classifier is very sure); a sextortion question the intent classifier chose stays one (it
     answers with the helplines) when the decision says no crisis."""
-    _, label, evidence, text = row
+    evidence = row.evidence
     predicted = evidence.predicted_intent
     if crisis and evidence.finding_intent is None and predicted not in CRISIS_ONLY_INTENTS:
-        crisis = _escalation_allowed(predicted, text, evidence.crisis_probability)
-    return crisis or (label == 1 and predicted == "ask_sextortion")
+        crisis = _escalation_allowed(predicted, row.text, evidence.crisis_probability)
+    return crisis or (row.label == 1 and predicted == "ask_sextortion")
 
 
 def fit(inputs: np.ndarray, labels: np.ndarray) -> Tuple[List[float], float]:
@@ -157,7 +175,7 @@ def fit(inputs: np.ndarray, labels: np.ndarray) -> Tuple[List[float], float]:
 
 def left_out_scores(rows: Sequence[Row], inputs: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Each set scored by a decision fitted without it."""
-    names = np.array([row[0] for row in rows])
+    names = np.array([row.set_name for row in rows])
     scores = np.zeros(len(rows))
     for name in sorted(set(names)):
         held_out = names == name
@@ -173,8 +191,8 @@ def figures(rows: Sequence[Row], scores: np.ndarray, threshold: float) -> Dict[s
         chinese = language == "zh-TW"
         hits = {1: [], 0: []}
         for row, value in zip(rows, scores, strict=True):
-            if row[2].chinese == chinese:
-                hits[row[1]].append(caught(row, value >= threshold))
+            if row.evidence.chinese == chinese:
+                hits[row.label].append(caught(row, value >= threshold))
         result[language] = [round(float(np.mean(hits[1])), 4), round(float(np.mean(hits[0])), 4)]
     return result
 
@@ -194,8 +212,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--classifier-cache", type=Path, required=True)
     args = parser.parse_args(argv)
     rows, parses = labelled_rows(args.model, args.classifier_cache)
-    inputs = np.array([features(row[2]) for row in rows])
-    labels = np.array([row[1] for row in rows])
+    inputs = np.array([features(row.evidence) for row in rows])
+    labels = np.array([row.label for row in rows])
     scores = left_out_scores(rows, inputs, labels)
     threshold = choose_threshold(rows, scores)
     coefficients, intercept = fit(inputs, labels)
@@ -208,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             {
                 "fitted": date.today().isoformat(),
                 "model": args.model.name,
-                "sets": sorted({row[0] for row in rows}),
+                "sets": sorted({row.set_name for row in rows}),
                 "examples": {"crises": int(labels.sum()), "negatives": int((1 - labels).sum())},
                 "target_recall": TARGET_RECALL,
                 "threshold": threshold,

@@ -23,22 +23,26 @@ the classifiers, at the end of the eleventh session (dcfd50d) with four more set
 blind in the crisis classifier's training, the patterns tuned on them, and a Chinese peer's
 crisis told by a child left to the classifiers, at the end of the thirteenth session (a1bfc1e)
 with four more sets written blind, in the crisis classifier's training, and the patterns tuned on
-them, and now (fourteenth session) with four more such sets and the safety net's decision fitted
-on what the patterns, the crisis classifier and the intent classifier say about unseen text
-(haven_nlu/crisis_decision.py, haven_nlu/tuning/README.md):
+them, at the end of the fourteenth session (b8e6452) with four more such sets and the safety
+net's decision fitted on what the patterns, the crisis classifier and the intent classifier say
+about unseen text (haven_nlu/crisis_decision.py, haven_nlu/tuning/README.md), and now (fifteenth
+session) with four more sets, the patterns tuned on them, the decision refitted, and the most
+crisis-like sentence weighed only where the patterns and the intent classifier agree:
 
-          dc432c1   b920028   8cf0873   6fb69d4   103fcc2   9dac323   dcfd50d   a1bfc1e   now
-en det.   .655/.085 .659/.076 .686/.068 .712/.068 .738/.068 .738/.059 .747/.059 .751/.055 .773/.051
-en pipe.  .939/.119 .952/.102 .961/.097 .961/.085 .978/.085 .974/.085 .983/.076 .983/.072 .983/.051
-zh det.   .621/.086 .639/.086 .678/.073 .692/.082 .700/.077 .700/.077 .709/.077 .749/.082 .762/.082
-zh pipe.  .925/.133 .934/.129 .956/.103 .969/.103 .969/.107 .965/.107 .969/.103 .974/.103 .974/.034
+          8cf0873   6fb69d4   103fcc2   9dac323   dcfd50d   a1bfc1e   b8e6452   now
+en det.   .686/.068 .712/.068 .738/.068 .738/.059 .747/.059 .751/.055 .773/.051 .782/.051
+en pipe.  .961/.097 .961/.085 .978/.085 .974/.085 .983/.076 .983/.072 .983/.051 .987/.047
+zh det.   .678/.073 .692/.082 .700/.077 .700/.077 .709/.077 .749/.082 .762/.082 .762/.082
+zh pipe.  .956/.103 .969/.103 .969/.107 .965/.107 .969/.103 .974/.103 .974/.034 .974/.039
 
-(recall / false alarms of the detector and the whole pipeline). Each batch of new tuning sets,
+(recall / false alarms of the detector and the whole pipeline; dc432c1 and b920028 are in this
+file's history). Each batch of new tuning sets,
 scored once before any use, agreed with the blind figures (haven_nlu/tuning/README.md): the four
 of the eleventh session gave 0.942 / 0.096 (English) and 0.944 / 0.078 (Chinese) for the
 pipeline of aa745b2, the four of the thirteenth 0.959 / 0.128 and 0.968 / 0.132 for the
 pipeline of dcfd50d, the four of the fourteenth 0.962 / 0.084 and 0.963 / 0.103 for the pipeline
-of a1bfc1e.
+of a1bfc1e, the four of the fifteenth 0.942 / 0.060 and 0.975 / 0.082 for the pipeline of
+b8e6452.
 
 (Retraining the intent classifier has moved the pipeline figures by up to 0.03 before; the
 detector and the crisis classifier are deterministic.) The previous blind sets had shown
@@ -86,12 +90,12 @@ REGRESSION_SETS = {
 # The set each language's detector was tuned on: the regression set must share no sentence.
 TUNING = PROJECT_ROOT / "haven_nlu" / "tuning"
 DEV_SETS = {
-    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefghijklmnopqrstuv"],
+    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefghijklmnopqrstuvwx"],
     "zh-TW": [
         TUNING / f"dev_zh{suffix}.yml"
         for suffix in (
             *("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i", "_j", "_k", "_l", "_m"),
-            *("_n", "_o", "_p", "_q", "_r", "_s"),
+            *("_n", "_o", "_p", "_q", "_r", "_s", "_t", "_u"),
         )
     ],
 }
@@ -546,6 +550,20 @@ def test_the_decision_weighs_a_crisis_phrase_above_its_absence() -> None:
             assert plain > likelihood(probability, chinese, reason="self_harm:negated")
             assert plain > likelihood(probability, chinese, reason="combo14.0:someone_else")
     assert decision.probability(Evidence(0.9, False, "out_of_scope", None, None)) > 0.9
+
+
+def test_a_long_message_is_weighed_by_its_most_crisis_like_sentence_only_when_two_agree() -> None:
+    """A crisis phrase the intent classifier also reads as a crisis is weighed with the sentence
+    it stands in; any other message with the whole text's probability (a sentence read alone
+    loses the film, the friend or the year that makes it harmless)."""
+    from haven_nlu.crisis_component import weighed_probability
+
+    assert weighed_probability(0.08, 0.8, "crisis_self_harm", "crisis_self_harm") == 0.8
+    assert weighed_probability(0.08, 0.8, "crisis_self_harm", "disclose_abuse") == 0.8
+    assert weighed_probability(0.08, 0.8, "crisis_self_harm", "ask_harmful_content") == 0.08
+    assert weighed_probability(0.08, 0.8, None, "crisis_self_harm") == 0.08
+    assert weighed_probability(0.3, None, "crisis_self_harm", "crisis_self_harm") == 0.3
+    assert weighed_probability(0.6, 0.2, "crisis_self_harm", "crisis_self_harm") == 0.6
 
 
 def test_the_decision_was_fitted_on_the_labelled_sets_as_they_are() -> None:
