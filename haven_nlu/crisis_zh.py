@@ -662,8 +662,9 @@ class ChineseCrisisDetector:
     def _media(self, message: _Text, start: int, end: int) -> bool:
         """A song, film or game named before the match and then what it says or shows."""
         sentence_start, _ = message.sentence(start, end)
-        before = message.text[max(sentence_start, start - _MEDIA_LOOK_BACK) : start]
-        before = _NOT_A_WORK.sub("＿", before)
+        # The same length as the text: a schoolbag or a desk masked, so it is no book.
+        works = _NOT_A_WORK.sub("＿", message.text)
+        before = works[max(sentence_start, start - _MEDIA_LOOK_BACK) : start]
         # "在Dcard看到一句話 想死的時候…": a line quoted, then what it says (not "一句話都沒說").
         if self._says.search(before):
             return True
@@ -675,9 +676,7 @@ class ChineseCrisisDetector:
             return True
         positions = _word_ends(before, self._words("media"))
         if not positions:
-            far = _NOT_A_WORK.sub(
-                "＿", message.text[max(sentence_start, start - _MEDIA_FAR) : start]
-            )
+            far = works[max(sentence_start, start - _MEDIA_FAR) : start]
             found = _word_ends(far, self._words("media"))
             # Not a parent's: what was done to their child in a game is no scene of it (but the
             # news still reports: "新聞又在報有個國中生被網友勒索…").
