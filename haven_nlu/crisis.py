@@ -1579,7 +1579,7 @@ _OWN_CHILD_NAMED = re.compile(
     # 2026-12-06: a role opening the message ("youth worker.", "nurse here", "i teach grade 9",
     # "i run a youth club", "as his coach", "i'm stepmum to"), custody, a child living with them.
     r"|^\W*(?:youth|support|social|outreach) worker\b|^\W*school nurse\b"
-    r"|^\W*(?:school nurse|youth worker|support worker|guardian|carer|step (?:dad|mum|mom)) here\b"
+    r"|^\W*(?:guardian|carer|step (?:dad|mum|mom)) here\b"
     r"|\bi (?:teach|coach) (?:at|in|an?|the|grade|year|form|class)\b"
     r"|\bi (?:run an? |work (?:at|in|on|with|for) an? )"
     r"|\bas (?:his|her|their) (?:coach|teacher|tutor|carer|guardian|mentor)\b"
