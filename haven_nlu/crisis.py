@@ -45,6 +45,12 @@ _NEGATION_WINDOW = 3
 _JOKE_WORDS = {"joke", "joking", "kid", "kidding", "lie", "lying"}
 # "people think i can't hurt myself but i do": a denial that the child contradicts.
 _BUT_I_DO = re.compile(r"^\W*but i (?:do|did|have|will|am|still)\b")
+# 2026-12-06: what others believe of the child, and the child's flat denial as a sentence.
+_BELIEVED_OF_ME = re.compile(
+    r"\b(?:think|thinks|thought|assume|assumes|assumed|reckon|reckons|convinced|accused me of)"
+    r"(?: that)?(?: i)?\s*$"
+)
+_FLAT_DENIAL = re.compile(r"[.!?]\s*i (?:am|'m) not(?: actually| really)?\s*(?:[.!,]|$)")
 # A sentence that opens a denial: "it's not like anyone is blackmailing me".
 _DENIAL_OPENERS = (("not", "like"), ("not", "that"))
 # ...but "not that it matters, i won't be here" shrugs, it does not deny.
@@ -75,7 +81,7 @@ _RESOLVED_FORMS = {"deleted", "banned", "arrested", "removed", "suspended", "exp
 # After a plain past ("when i was 10", "2 years ago"), telling someone or getting away is enough.
 _STRONG_PAST = re.compile(
     r"\bwhen i was (?:\d+|little|young|younger|small|a kid|a child|in (?:year|grade))\b"
-    r"|\b(?:\d+|to|two|three|four|five|a few|many|some) years ago\b"
+    r"|\b(?:\d+|to|two|three|four|five|a few|a couple of|many|some) years ago\b"
     r"|(?<!am )\bin (?:year|grade) \d+\b"
     r"|\bin (?:19|20)\d\d\b|\bthere (?:was|were) (?:a time|times|a point|a period)\b"
     # 2026-12-04: "i was really low back then", "in first year a man followed me".
@@ -84,6 +90,10 @@ _STRONG_PAST = re.compile(
     r"|\bback when\b"
     # 2026-12-06: a country left behind: "back in my home country my uncle hit me".
     r"|\bback (?:in|home in) (?:my|our) (?:home |old )?(?:country|village|town|city)\b"
+    # 2026-12-06: a school stage or a phase told as past: "back in primary", "he went through a
+    # patch of hitting himself".
+    r"|\bback in (?:primary|nursery|reception|infants|juniors|year \d+|middle school)\b"
+    r"|\bwent through (?:a|an) (?:\w+ )?(?:patch|phase|period|stage|spell) of\b"
 )
 _OTHERS = {"other", "others"}  # "now i want to help others"
 # Words between "my" and what it qualifies: "from my new kitten", "my little brother's".
@@ -132,6 +142,11 @@ _IT_STOPPED = re.compile(
     r"|fostering|teacher|older)\b"
     r"|\bnot allowed (?:to see|to contact|near|to come near)\b"
     r"|\b(?:nobody|no one) (?:hits|hurts|touches|beats) (?:me|us)\b"
+    # 2026-12-06: "now he jokes about it", "that's stopped completely", "police handled it".
+    r"|\bnow (?:he|she|they|we|i) (?:jokes?|laughs?) about it\b"
+    r"|\b(?:it|that|this)(?:'s| has| is)? (?:all )?stopped (?:completely|entirely|now)\b"
+    r"|\b(?:police|cops|school|teachers?|parents)(?: \w+){0,2} (?:handled|sorted)"
+    r" (?:it|him|her|them)\b"
 )
 # 2026-12-04: someone who is an ex now and long gone: "ex-stepdad hit me, long gone now".
 _EX_GONE = re.compile(r"\blong gone\b")
@@ -169,7 +184,9 @@ _CLEAN_STREAK = re.compile(
 # The person who did it was caught: "the guy who blackmailed me got arrested".
 _CAUGHT = re.compile(
     r"\b(?:got|been|was|were|is|are|now|just) (?:\w+ )?(?:arrested|jailed|convicted|sentenced"
-    r"|in prison|in jail)\b"
+    r"|in prison|in jail|prosecuted"
+    # 2026-12-06: a pupil sent away from school: "the boy who pressured me got excluded".
+    r"|excluded|expelled)\b"
     r"|\b(?:got|been|was|were) caught\b(?! up)"  # 2026-12-04: "the man who followed me got caught"
 )
 _RECENTLY = re.compile(r"\b(?:hours?|minutes?|mins?|seconds?|an hour) ago\b")
@@ -207,6 +224,8 @@ _FICTIONAL = {"character", "characters", "protagonist", "villain", "npc", "npcs"
 # A story opening the sentence, whose plot a crisis may be: "in the series the girl gets
 # blackmailed", "the horror game has a guy with a knife chasing you".
 _FICTION = {"game", "games", "movie", "film", "show", "series", "book", "novel", "episode",
+            # 2026-12-06: "why do horror films have someone trapped".
+            "movies", "films", "shows", "books", "novels", "episodes",
             "anime", "manga", "drama", "dramas", "kdrama", "cartoon", "comic", "webtoon",
             "sitcom", "manhwa", "manhua", "fanfic", "fanfiction"}  # fmt: skip
 _STORY_OPENERS = {"in", "the", "this", "that", "a", "an", "one", "some"}
@@ -232,7 +251,7 @@ _DENIED_OF_ANOTHER = re.compile(
 )
 # A retraction after the match: "i said i wanted to die but i didn't mean it".
 _RETRACTED = re.compile(
-    r"^\W*(?:\w+\W+){0,4}?but i (?:did not|didn't) (?:really |actually )?mean it\b"
+    r"^\W*(?:\w+\W+){0,4}?but i (?:did not|didn't|do not|don't) (?:really |actually )?mean it\b"
     r"|\b(?:just|only) (?:an? )?(?:expression|figure of speech)\b"
     # 2026-12-05: taken back at once: "i'm going to walk into the sea. no wait i'll just sulk".
     r"|^\W*(?:no wait|wait no|nah wait)\b"
@@ -241,14 +260,22 @@ _RETRACTED = re.compile(
 # and mean it.
 _JOKING = re.compile(r"^\W*\(?\s*(?:only |just )?(?:joking|kidding)\b")
 # A question put to the child and denied: "my teacher asked if anyone is hurting me. no one is".
-_ASKED_IF = re.compile(r"\b(?:asked|asks|ask|wondered|wanted to know)(?: me| us)? (?:if|whether)\b")
+# (2026-12-06: "i asked him directly whether".)
+_ASKED_IF = re.compile(
+    r"\b(?:asked|asks|ask|wondered|wanted to know)(?: me| us| him| her| them)?"
+    r"(?: directly| outright| straight out)? (?:if|whether)\b"
+)
 _DENIED_ANSWER = re.compile(
     r"\b(?:no one|nobody|no-one) (?:is|was|does|did)\b|\bi (?:am|was|'m) not\b|\bi said no\b"
+    # 2026-12-06: a parent's question answered by the child: "he said no to both".
+    r"|\b(?:he|she|they) (?:said|says|answered) no\b"
 )
 # "so hot i could burn my legs": what could happen, as the degree of something else.
 _DEGREE_COULD = re.compile(r"\bso \w+(?: that)? i (?:could|would)\b")
 # Someone else's note or post: "someone on reddit posted a suicide note".
-_POSTERS = {"someone", "somebody", "person", "people", "guy", "girl", "boy", "user", "account"}
+_POSTERS = {"someone", "somebody", "person", "people", "guy", "girl", "boy", "user", "account",
+            # 2026-12-06: "an instagram page that posts pictures of self harm scars".
+            "page", "channel", "accounts", "site", "website", "forum", "blog"}  # fmt: skip
 _POSTING = {"post", "share", "write", "upload", "leave", "repost", "say", "announce"}
 # What a parent or carer calls the child in their care: "my son", "my stepdaughter". One list for
 # the token test (_own_child) and the two patterns that read the text (_OWN_CHILD_NAMED and
@@ -275,7 +302,8 @@ _HYPERBOLE_MARKERS = {"lol", "lmao", "lmfao", "haha", "hahaha", "xd", "jk", "ðŸ˜
                       # 2026-12-06: "ready to throw myself off the roof, ha".
                       "ha"}  # fmt: skip
 _TRIVIAL_CAUSE = re.compile(
-    r"\b(?:trip(?:ped|ping)?|fell over|voice crack(?:ed|s|ing)?|wrong (?:group ?chat|chat|group"
+    r"\b(?:trip(?:ped|ping)?|fell over|fall(?:ing|en)? over|voice crack(?:ed|s|ing)?"
+    r"|wrong (?:group ?chat|chat|group"
     r"|person|number)|songs?|jokes?|puns?|bus|train|wifi|lag(?:ging|gy)?|hoodie|stains?"
     r"|spill(?:ed|t)|xbox|ps5|playstation|console|controller|presentation|autocorrect|typo"
     r"|haircut|fringe|obby|mondays?|traffic|makeup|dig a hole|(?:this|that|next) level"
@@ -299,7 +327,9 @@ _THIS_TRIVIAL = re.compile(
     r"\b(?:this|that|these|those)\b(?: \w+){0,2}? (?:" + _TRIVIAL_CAUSE.pattern + ")"
 )
 _WISH_WORDS = {"die", "dead", "kill", "end", "throw", "jump", "strangle", "murder", "disappear",
-               "walk"}  # fmt: skip
+               "walk",
+               # 2026-12-06: "i will simply cease to exist".
+               "exist"}  # fmt: skip
 _ACT_WORDS = {"cut", "burn", "harm", "overdose", "scratch", "starve", "hang", "pill", "bleed",
               "blood", "hit", "touch", "rape"}  # fmt: skip
 _CALL_WORDS = {"call", "calling", "called", "chat", "chatting"}
@@ -678,6 +708,12 @@ class CrisisDetector:
                 end = index + 4
                 if end == len(following) or following[end] in {".", ",", "!", "just", "really"}:
                     return True
+        # 2026-12-06: "everyone thinks i'm self harming because ... i'm not.": their belief, then
+        # a denial standing as a sentence of its own.
+        if _BELIEVED_OF_ME.search(doc[sentence_start : span.start].text) and _FLAT_DENIAL.search(
+            doc[span.end : span.end + 20].text
+        ):
+            return True
         opening = [token.lemma_ for token in doc[sentence_start : span.start]]
         pairs = {tuple(opening[i : i + 2]) for i in range(len(opening))}
         if pairs & set(_DENIAL_OPENERS) and not _SHRUG.search(
@@ -806,9 +842,10 @@ class CrisisDetector:
             word in _REPORTING_WORDS for word in before[media_at[0] + 1 :] + opener
         ):
             return True
-        # "that horror movie had a guy with a knife": what a story shows.
+        # "that horror movie had a guy with a knife", "why do horror films have someone trapped":
+        # what a story shows.
         return any(
-            word in _FICTION - _GAME_WORDS and before[i + 1 : i + 2] in (["had"], ["has"])
+            word in _FICTION - _GAME_WORDS and before[i + 1 : i + 2] in (["had"], ["has"], ["have"])
             for i, word in enumerate(before)
         )
 
@@ -998,6 +1035,15 @@ class CrisisDetector:
             return "past"
         if category == "self_harm" and _past_state(doc, span):
             return "past"
+        # (A combination's part is read as its combination's category.)
+        if key in self._combo_group:
+            category = self._combos[self._combo_group[key][0]][0]
+        if category == "self_harm" and _said_and_taken_back(doc, span, quoted):
+            return "negated"
+        if category == "self_harm" and _avoided(doc, span):
+            return "context"
+        if _stopped_since(doc, span) or _HANDLED.match(doc[span.end : span.end + 10].text):
+            return "past"
         return None
 
     def _trivial_hyperbole(self, doc: Doc, span: Span) -> bool:
@@ -1154,7 +1200,9 @@ def _refused_and_safe(doc: Doc, span: Span) -> bool:
 _MOVED_ON = re.compile(
     r"\b(?:blocked (?:him|her|them)(?: everywhere)?|(?:we )?broke up|(?:got|was|were) banned"
     r"|reported (?:it|him|her|them)|got involved|now (?:we|i) live with|got (?:a|my) therapist"
-    r"|excited for|i(?: a|')?m (?:\w+ ){0,2}(?:confident|happy|safe|okay|ok|fine|better) now)\b"
+    r"|excited for|i(?: a|')?m (?:\w+ ){0,2}(?:confident|happy|safe|okay|ok|fine|better) now"
+    # 2026-12-06: a child taken into safety: "she was placed with relatives".
+    r"|(?:was|were|got|been) placed (?:with|in))\b"
 )
 _KEPT_UP = re.compile(
     r"\b(?:again|right now|rn|tonight|keeps?|help me|please|pls|relapsed?)\b"
@@ -1317,7 +1365,8 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
     if not _PAST_MARKERS & story and not strong:
         return False
     # A resolution, not a plea or a denial: "therapy helped", not "please help" or "not ok".
-    after = doc[span.end : span.end + 20]
+    # (2026-12-06: a dated story may take a little longer to end: "... and now i'm fine".)
+    after = doc[span.end : span.end + (25 if strong else 20)]
     for index, token in enumerate(after):
         word = token.lower_ if token.lemma_ == "help" else token.lemma_
         if (
@@ -1483,6 +1532,10 @@ def _about_someone_else(doc: Doc, span: Span) -> bool:
     return True
 
 
+# 2026-12-06: the writer only as the one who came across the poster: "i found a page that posts".
+_FINDING = {"find", "found", "see", "saw", "come", "came", "follow", "watch"}
+
+
 def _posted_by_someone_else(doc: Doc, span: Span) -> bool:
     """ "someone on reddit posted a suicide note": a stranger posts or writes the match, and no
     one in its clause is the writer (not "my daughter posted a goodbye")."""
@@ -1494,6 +1547,17 @@ def _posted_by_someone_else(doc: Doc, span: Span) -> bool:
     # The clause ends at "and": "... going to end it tonight and i dont even know them".
     end = min(span.end + 3, _sentence_end(doc, span.end))
     end = next((t.i for t in doc[span.end : end] if t.lower_ in {"and", "but", ","}), end)
+    # 2026-12-06: the writer only describing the poster ("a girl i don't know keeps posting
+    # about wanting to die", "i found a page that posts ...") is no one in what is posted.
+    posting = next(i for i in range(poster + 1, len(before)) if before[i] in _POSTING)
+    finder = all(
+        t.lower_ == "i" and t.i + 1 < len(doc) and doc[t.i + 1].lemma_ in _FINDING
+        for t in doc[start : start + poster]
+        if t.lower_ in _FIRST_PERSON_WORDS
+    )
+    if finder and not _FIRST_PERSON_WORDS & _own_words(doc[start + posting : end]):
+        # (not "our foster girl has posted", "one of my young people messaged me")
+        return not {"my", "our"} & set(before[max(0, poster - 3) : poster])
     return not _FIRST_PERSON_WORDS & _own_words(doc[start:end])
 
 
@@ -1601,7 +1665,110 @@ def _quoting_own_child(doc: Doc, span: Span, quoted: Sequence[Tuple[int, int]]) 
     first = next((token.i for token in doc if token.idx >= opening), span.start)
     if not _MESSAGING & {token.lemma_ for token in doc[max(0, first - 8) : first]}:
         return False
+    # 2026-12-06: the words then named as someone's line: "... it's a line from a youtuber".
+    if _A_LINE.search(doc[span.end :].text):
+        return False
     return bool(_OWN_CHILD_NAMED.search(doc[:first].text))
+
+
+# 2026-12-06: quoted words named as a line of a play, a song or a video.
+_A_LINE = re.compile(
+    r"\b(?:it'?s|its|it is|that'?s|that is|it was|they are|they're) (?:just |only |actually )?"
+    r"(?:a|the|her|his|their) (?:\w+ )?(?:line|lines|lyric|lyrics|quote|catchphrase)\b"
+    r"|\b(?:a|the) (?:\w+ )?(?:line|lyric|quote|catchphrase) (?:from|in|of)\b"
+)
+# A wish to die that was said or written, then taken back later in the message: "i said i wanted
+# to die ... i'm not actually suicidal", "she wrote it ... it was a joke, she's not suicidal".
+_SAID_IT = {"say", "said", "saying", "write", "wrote", "written", "writing", "post", "posted",
+            "text", "texted", "type", "typed"}  # fmt: skip
+_TAKEN_BACK = re.compile(
+    r"\b(?:i|he|she|they)(?: am| is| are|'m|'s|'re)? not (?:actually |really |at all |even )?"
+    r"suicidal\b"
+    r"|\b(?:it|that) was (?:just |only )?a joke\b|\b(?:i|he|she|they) (?:was|were) (?:only |just )?"
+    r"joking\b"
+    r"|\b(?:i|he|she|they) (?:do not|does not|did not|don't|doesn't|didn't) (?:really |actually )?"
+    r"mean it\b"
+)
+# ...unless something after it keeps it current ("but i found blades"; not "but i wanted to know
+# how to talk to her").
+_TAKEN_BACK_UNLESS = re.compile(
+    r"\b(?:still|again)\b|\bbut\b(?! i (?:just )?(?:want|wanted|would like|was wondering)\b)"
+)
+# Only the writer's own word counts, not the child's: "she swears she's not self harming".
+_CLAIMED = re.compile(
+    r"\b(?:says?|said|claims?|claimed|insists?|swears?|swore|promised?|tells|told)"
+    r"(?: me| us)?(?: that)?\s*$"
+)
+
+
+_THEIR_SELF_HARM_DENIED = re.compile(
+    r"\b(?:he|she|they)(?: is| are|'s|'re)? not "
+    r"(?:actually |really )?(?:self harming|suicidal|cutting"
+    r"|hurting (?:himself|herself|themselves))\b"
+)
+
+
+def _said_and_taken_back(doc: Doc, span: Span, quoted: Sequence[Tuple[int, int]]) -> bool:
+    """A wish to die (no act) that the writer reports as said or written, taken back later in the
+    message with nothing after it keeping it current; or a sign of self-harm in someone else that
+    the writer later says is none ("she's not self harming") (2026-12-06)."""
+    lemmas = {token.lemma_ for token in span}
+    rest = doc[span.end :].text
+    if not _FIRST_PERSON_WORDS & {token.lower_ for token in span}:
+        denied = _THEIR_SELF_HARM_DENIED.search(rest)
+        if (
+            denied
+            and not _CLAIMED.search(rest[: denied.start()])
+            and not _TAKEN_BACK_UNLESS.search(rest[denied.end() :])
+        ):
+            return True
+    if not lemmas & _WISH_WORDS or lemmas & _ACT_WORDS:
+        return False
+    start = _clause_start(doc, span.start)
+    words = {t.lower_ for t in doc[max(start, span.start - 8) : span.start + 2]}
+    in_quote = any(s <= span.start_char and span.end_char <= e for s, e in quoted)
+    if not (words & _SAID_IT or in_quote):
+        return False
+    taken = _TAKEN_BACK.search(rest)
+    return (
+        bool(taken)
+        and not _CLAIMED.search(rest[: taken.start()])
+        and not _TAKEN_BACK_UNLESS.search(rest[taken.end() :])
+    )
+
+
+# 2026-12-06: a how-to question about avoiding an injury: "how do i use a staple gun without
+# shooting myself" (not "i can't go a day without cutting myself").
+_HOW_WITHOUT = re.compile(
+    r"\bhow (?:do|can|should|would) (?:i|you|we)\b(?:(?![.?!]).)*\bwithout\s*$"
+)
+
+
+# 2026-12-06: a harm the child tells as ended by someone, right after it: "he blackmailed me but
+# the police handled it", and a harm told as stopped: "my cousin stopped hurting me after ...".
+_HANDLED = re.compile(
+    r"^\W*(?:and |but |so )?(?:the |my )?(?:police|cops|school|teachers?|mum|mom|dad|parents)"
+    r"(?: \w+)? (?:handled|sorted|dealt with|stopped) (?:it|him|her|them|everything)\b"
+    r"(?!.*\b(?:still|again|but)\b)"
+)
+
+
+def _stopped_since(doc: Doc, span: Span) -> bool:
+    """ "stopped hurting me" in the match, not "never stopped" or "only stopped when"."""
+    at = next((t.i for t in span if t.lower_ == "stopped"), None)
+    if at is None or at + 1 >= span.end or not doc[at + 1].lower_.endswith("ing"):
+        return False
+    # Only a harm done to the child: "stopped hurting me" (not "stopped seeing a future").
+    if not {"me", "us"} & {t.lower_ for t in doc[at + 1 : span.end]}:
+        return False
+    before = {t.lower_ for t in doc[_clause_start(doc, span.start) : at]}
+    if before & {"never", "not", "n't", "only", "until", "till", "when", "if", "barely"}:
+        return False
+    return not _STILL.search(doc[span.end : _sentence_end(doc, span.end)].text)
+
+
+def _avoided(doc: Doc, span: Span) -> bool:
+    return bool(_HOW_WITHOUT.search(doc[_clause_start(doc, span.start) : span.start].text))
 
 
 def _ends_in_quote(doc: Doc, span: Span, quoted: Sequence[Tuple[int, int]]) -> bool:

@@ -117,7 +117,7 @@ _QUOTED = re.compile(r"「[^」]*」|『[^』]*』|“[^”]*”|\"[^\"]*\"|‘[
 # Not after a verb of perception or motion ("看到美工刀又忍不住了"), but 好看到, 好聽到 are.
 _DEGREE = re.compile(
     r"(?<![^好很太超]看)(?<!^看)(?<![^好很太超]聽)(?<!^聽)(?<![想遇收找拿等走做來回碰])"
-    r"到我?(?:都|快|真的)?(?:想要|好想|想|要)?(?:可以)?(?:直接)?"
+    r"到我?(?:都|快|真的)?(?:會)?(?:想要|好想|想|要)?(?:可以)?(?:直接)?"  # 會: 2026-12-06c
     r"(?:為了?(?:它|牠|你|妳|他|她|這個?))?(?:下)?(?:去)?(?:原地)?$"  # 下: 2026-12-04 (11th)
 )
 # "被勒索過": 過 after a match tells of the past, but not "過來", "過去", "過後".
@@ -170,6 +170,8 @@ _NOT_IN_CARE = re.compile(
     # 別校, 聽到有個… 他們學校: 2026-12-06
     r"|聽到有個|看到有個|聽到一個|看到一個|他們有|他們的|他們班|他們學校)[^ ，,。]{0,4}的?$"
 )
+# 2026-12-06c: a part or a line of a play or a film, right before a quote.
+_SCRIPT = ("角色", "台詞", "劇本", "劇情", "主角", "女主", "男主")
 # Words that start a new thought after a match ("他說他想死 那我要怎麼辦").
 _CONJUNCTIONS = ("那", "所以", "然後", "可是", "但", "而且", "還是")
 # 2026-12-04 (11th): 不小心 with a verb of noticing ("不小心看到他的傷"): no accident of the injury.
@@ -184,7 +186,9 @@ _CARER_NOT_A_REPORT = ("通報", "新聞", "以為", "是不是", "課", "流程
 # 2026-12-06: words that name a subject right before the match, or ask someone else whether.
 _NAMED_TOPIC = re.compile(
     r"(?:主題是|題目是|負責的部分是|要寫的是|解釋|不一定等於|不等於"
-    r"|問(?:對方|朋友|同學)(?:是不是|有沒有|會不會))想?$"
+    r"|問(?:對方|朋友|同學)(?:是不是|有沒有|會不會)"
+    # 2026-12-06c: "一段關於網路性騷擾的內容": what a talk or a text is about.
+    r"|關於(?:網路|校園|職場|兒少|兒童|青少年|數位)?)想?$"
 )
 # 2026-12-06: the writer asked to keep something quiet ("叫我不要跟大人說").
 _KEEP_QUIET = re.compile(r"(?:叫|要)我(?:不要|別|不能|不准)")
@@ -227,6 +231,8 @@ _NOW_SINCE = re.compile(
     r"^(?:也|都|已經|我)*(?:國[一二三]|高[一二三]|大[一二三四]|大學"
     r"|[一二兩三四五六七八九十幾\d]+(?:年|個月)了)"
 )
+# 2026-12-06c: "好" of degree ("現在好怕", "現在好想死") is no "好" of being well.
+_NOT_WELL = re.compile(r"好(?:怕|可怕|害怕|恐怖|痛|難過|想|累|煩|絕望|不|難受|崩潰)")
 _LOOK_BACK = 15  # characters searched for the subject before a match
 _PASSIVE_LOOK_BACK = 8  # characters searched for the 被 of a victim's form ("被網友拿照片勒索")
 _MEDIA_LOOK_BACK = 20
@@ -235,6 +241,7 @@ _MEDIA_LOOK_BACK = 20
 _MEDIA_FAR = 40
 _NEGATION_LOOK_BACK = 8
 _AFTER = 15  # characters read after a match for a denial or laughter
+_DENIAL_FAR = 40  # characters read after a match for a plain denial of the whole of it
 _RESOLUTION_AFTER = 30
 # A resolution told at length ("…後來導師發現了 幫我轉介輔導室") may come further on.
 _RESOLUTION_FAR = 60
@@ -364,6 +371,7 @@ class ChineseCrisisDetector:
                     self._add(key, combo["category"], phrase, combo=(index, group))
         for number, phrase in enumerate(config.get(NOT_A_CRISIS) or [], start=1):
             self._add(f"{NOT_A_CRISIS}:zh{number}", NOT_A_CRISIS, phrase)
+        self._everyday = [f"{NOT_A_CRISIS}:zh1"]  # the everyday intensifiers (笑死, 氣死)
         # Whole-message cries ("救我"): compared with the message stripped of punctuation.
         self._alone: Dict[str, str] = {
             _bare(self.normalise(phrase)): f"{category}:zh-alone{number}"
@@ -596,10 +604,12 @@ class ChineseCrisisDetector:
             ("past", lambda: self._resolved_in_the_past(message, start, end)),
             ("quit", lambda: self._quit(message, start, end)),
             ("hyperbole", lambda: phrase.category == "self_harm" and self._degree(message, start)),
+            # 2026-12-06c: any phrase after "X到" with an everyday X ("作業多到會要他的命").
+            ("hyperbole", lambda: self._degree(message, start, everyday=True)),
             (
                 "trivial",
                 lambda: (
-                    phrase.hyperbole_prone
+                    (phrase.hyperbole_prone or self._holds_prone(message.text[start:end], phrase))
                     and phrase.category in ("self_harm", "danger")
                     and self._trivial(message, start, end)
                 ),
@@ -630,6 +640,15 @@ class ChineseCrisisDetector:
             ),
         )
         return next((reason for reason, check in checks if check()), None)
+
+    def _holds_prone(self, words: str, phrase: _Phrase) -> bool:
+        """2026-12-06c: a combination's phrase that holds a hyperbole-prone one ("要去死" holds
+        "去死"), so a carer's report of a child's joke over homework reads as the joke does."""
+        return phrase.combo is not None and any(
+            self._exact[p.key].search(words)
+            for p in self._phrases
+            if p.hyperbole_prone and p.category == phrase.category
+        )
 
     def _words(self, name: str) -> List[str]:
         return self._context[name]
@@ -758,6 +777,8 @@ class ChineseCrisisDetector:
             quote_end - quote_start > length + 3
             and before.endswith(self._relay_verbs)
             and not _has(before, self._speakers)
+            # 2026-12-06c: nor a line of a script ("劇本有一幕是角色在信裡寫「…」").
+            and not _has(before, _SCRIPT)
             # 2026-12-06: or a carer who says so ("我是籃球隊教練 … 他晚上傳給我說「…」").
             and self._writes_as_carer(message.text)
         )
@@ -816,7 +837,11 @@ class ChineseCrisisDetector:
         # "如果有人跟蹤我 我要打110還是113": the writer only as the object at the end of a
         # one-clause condition is still a question about anyone.
         done_to_me = condition.endswith("我") and not _has(condition, CLAUSE_ENDS)
-        return generic and not self._first_person(condition[:-1] if done_to_me else condition)
+        condition = condition[:-1] if done_to_me else condition
+        # 2026-12-06c: the writer as the one told ("如果學生跟我說了被家暴的事") is no subject.
+        for word in self._context.get("told_me") or ():
+            condition = condition.replace(word, "＿" * len(word))
+        return generic and not self._first_person(condition)
 
     def _someone_else(self, message: _Text, start: int, end: int, category: str) -> bool:
         """The person it happens to is someone else: the nearest person named before a
@@ -1080,8 +1105,15 @@ class ChineseCrisisDetector:
                 return True
         _, sentence_end = message.sentence(end, end)
         after = text[end : min(sentence_end, end + _AFTER)]
-        return _has(after, self._words("denials_after")) and not _has(
+        if _has(after, self._words("denials_after")) and not _has(
             after, self._words("not_denials")
+        ):
+            return True
+        # 2026-12-06c: a plain denial may close a long sentence ("我說想消失只是想放假去…，不是
+        # 那個意思啦", "…但我真的不會去做啦，只是口頭禪").
+        far = text[end : min(sentence_end, end + _DENIAL_FAR)]
+        return _has(far, self._context.get("denials_far") or ()) and not _has(
+            far, self._words("not_denials")
         )
 
     def _asked_and_denied(self, message: _Text, start: int, end: int, phrase: _Phrase) -> bool:
@@ -1111,7 +1143,8 @@ class ChineseCrisisDetector:
         sentence_start, _ = message.sentence(start, end)
         # In the match too ("我媽以前會打我" is matched from 媽), or right after it
         # ("被打的那段日子", "被勒索過 …").
-        after_match = text[end : end + 8]
+        # 2026-12-06c: a space is no boundary here ("被家暴的事 已經處理了").
+        after_match = text[end : end + 9].replace(" ", "")
         markers = [text.rfind(w, sentence_start, end) for w in self._words("past")]
         marker = max(markers, default=-1)
         if marker < 0 and not (
@@ -1143,12 +1176,26 @@ class ChineseCrisisDetector:
             and not _has(story, self._words("current"))
         ):
             return True
+        # 2026-12-06c: after a resolution ("後來安置在寄養家庭 最近…開朗很多") only a relapse
+        # makes it current again.
+        settled = [
+            at
+            for at in (story.find(w, end - story_start) for w in self._words("resolved"))
+            if at >= 0
+        ]
+        if settled:
+            story, relapse = story[: min(settled)], story[min(settled) :]
+            if _has(relapse, self._context.get("relapse") or ()):
+                return False
         if _has(story + " " + frame, self._words("current")):
             return False  # "一直" after the match is the help: "後來輔導老師一直陪我"
         after = text[end : end + _RESOLUTION_FAR]
         nows = [after.find(w) for w in self._context.get("now") or ("現在",) if w in after]
         # 16: "現在想起來還是很怕，但我已經沒事了" (2026-12-06).
-        resolved_now = any(_has(after[now : now + 16], self._words("resolved_now")) for now in nows)
+        resolved_now = any(
+            _has(_NOT_WELL.sub("＿", after[now : now + 16]), self._words("resolved_now"))
+            for now in nows
+        )
         # 2026-12-05: the writer says where they are now ("現在高二了", "現在也一年了").
         resolved_now = resolved_now or any(
             _NOW_SINCE.match(after, now + len(w))
@@ -1182,6 +1229,13 @@ class ChineseCrisisDetector:
         plain = rest
         for word in self._context.get("not_hitting") or ():
             plain = plain.replace(word, "")
+        # 2026-12-06c: a clause with an everyday intensifier ("我真的會被她氣死") is the joke's
+        # own, not a sign that it is meant.
+        plain = " ".join(
+            clause
+            for clause in re.split(_CLAUSE_SPLIT, plain)
+            if not any(self._exact[key].search(clause) for key in self._everyday)
+        )
         return (
             _has(rest, self._words("trivial"))
             and not _has(text, self._words("pain"))
@@ -1194,8 +1248,9 @@ class ChineseCrisisDetector:
         subject = message.text[clause_start:start].rstrip(_SUBJECT_FILLERS + " ")
         return any(subject.endswith(w) for w in self._words("trivial"))
 
-    def _degree(self, message: _Text, start: int) -> bool:
-        """ "難到想死", "作業多到想死": X到 before the match, X no pain."""
+    def _degree(self, message: _Text, start: int, everyday: bool = False) -> bool:
+        """ "難到想死", "作業多到想死": X到 before the match, X no pain (with ``everyday``, X
+        an everyday cause such as homework)."""
         text = message.text
         clause_start, _ = message.clause(start, start)
         degree = _DEGREE.search(text[clause_start:start])
@@ -1204,4 +1259,6 @@ class ChineseCrisisDetector:
         cause_end = clause_start + degree.start()
         sentence_start, _ = message.sentence(start, start)
         cause = text[max(sentence_start, cause_end - 6) : cause_end]
+        if everyday:
+            return _has(cause, self._words("trivial")) and not _has(cause, self._words("pain"))
         return not _has(cause, self._words("pain"))

@@ -40,6 +40,7 @@ DETECTOR_BEFORE: Dict[str, str] = {
     **dict.fromkeys(("dev_s", "dev_t", "dev_zh_p", "dev_zh_q"), "68dad0e^"),
     **dict.fromkeys(("dev_u", "dev_v", "dev_zh_r", "dev_zh_s"), "a1bfc1e"),
     **dict.fromkeys(("dev_w", "dev_x", "dev_zh_t", "dev_zh_u"), "b8e6452"),
+    **dict.fromkeys(("dev_y", "dev_z", "dev_zh_v", "dev_zh_w"), "cb3bda1"),
 }
 
 # Run inside the exported tree: one reading per sentence, positives then negatives.

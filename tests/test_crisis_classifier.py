@@ -14,6 +14,7 @@ from haven_nlu.crisis_classifier import (
     CrisisClassifier,
     labelled_set_examples,
     log_count_ratio,
+    negation_marked,
     sets_digest,
 )
 from haven_nlu.crisis_classifier_component import (
@@ -101,6 +102,34 @@ def test_the_ratio_favours_what_crises_contain_and_tempers_the_rest() -> None:
     crisis_only, elsewhere_only, both = log_count_ratio(features, [1, 1, 0, 0])
     assert crisis_only > 0 > elsewhere_only
     assert both == pytest.approx(0.0)
+
+
+def test_words_under_a_negation_are_marked_to_the_end_of_their_clause() -> None:
+    marked = negation_marked("im NOT going to hurt myself, just tired lol")
+    assert marked == "im not NEG_going NEG_to NEG_hurt NEG_myself | just tired |"
+    assert negation_marked("I dont want to live. nobody cares") == (
+        "i dont NEG_want NEG_to NEG_live | nobody NEG_cares"
+    )
+    assert negation_marked("我不想活了") == ""  # Chinese negation is read by the character n-grams
+
+
+def test_it_learns_from_marked_negations(small_classifier: CrisisClassifier) -> None:
+    marked = small_classifier._vocabularies[2]
+    assert any(ngram.startswith("NEG_") for ngram in marked)
+    assert not any(ngram.startswith("NEG_") for ngram in small_classifier._vocabularies[1])
+
+
+def test_sentences_of_many_texts_score_as_one_text_at_a_time(
+    small_classifier: CrisisClassifier,
+) -> None:
+    texts = ["school was fine. i want to kill myself. dinner was pasta", "hi there", "kms."]
+    by_sentence = small_classifier.sentence_probabilities(texts)
+    sentences = ["school was fine.", "i want to kill myself.", "dinner was pasta"]
+    assert by_sentence[0] == pytest.approx(max(small_classifier.probabilities(sentences)))
+    assert by_sentence[1:] == [None, None]  # one sentence: the whole text's probability stands
+    assert [small_classifier.sentence_probability(text) for text in texts] == pytest.approx(
+        by_sentence
+    )
 
 
 def test_training_is_deterministic(small_classifier: CrisisClassifier) -> None:

@@ -25,24 +25,28 @@ crisis told by a child left to the classifiers, at the end of the thirteenth ses
 with four more sets written blind, in the crisis classifier's training, and the patterns tuned on
 them, at the end of the fourteenth session (b8e6452) with four more such sets and the safety
 net's decision fitted on what the patterns, the crisis classifier and the intent classifier say
-about unseen text (haven_nlu/crisis_decision.py, haven_nlu/tuning/README.md), and now (fifteenth
-session) with four more sets, the patterns tuned on them, the decision refitted, and the most
-crisis-like sentence weighed only where the patterns and the intent classifier agree:
+about unseen text (haven_nlu/crisis_decision.py, haven_nlu/tuning/README.md), at the end of the
+fifteenth session (cb3bda1) with four more sets, the patterns tuned on them, the decision refitted,
+and the most crisis-like sentence weighed only where the patterns and the intent classifier
+agree, and now (sixteenth session) with four more sets, the patterns tuned on them, negations
+marked for the crisis classifier, a message the intent classifier cannot place answered as a
+crisis from a crisis probability of 0.4, and the decision refitted:
 
-          8cf0873   6fb69d4   103fcc2   9dac323   dcfd50d   a1bfc1e   b8e6452   now
-en det.   .686/.068 .712/.068 .738/.068 .738/.059 .747/.059 .751/.055 .773/.051 .782/.051
-en pipe.  .961/.097 .961/.085 .978/.085 .974/.085 .983/.076 .983/.072 .983/.051 .987/.047
-zh det.   .678/.073 .692/.082 .700/.077 .700/.077 .709/.077 .749/.082 .762/.082 .762/.082
-zh pipe.  .956/.103 .969/.103 .969/.107 .965/.107 .969/.103 .974/.103 .974/.034 .974/.039
+          6fb69d4   103fcc2   9dac323   dcfd50d   a1bfc1e   b8e6452   cb3bda1   now
+en det.   .712/.068 .738/.068 .738/.059 .747/.059 .751/.055 .773/.051 .782/.051 .782/.047
+en pipe.  .961/.085 .978/.085 .974/.085 .983/.076 .983/.072 .983/.051 .987/.047 .987/.034
+zh det.   .692/.082 .700/.077 .700/.077 .709/.077 .749/.082 .762/.082 .762/.082 .762/.077
+zh pipe.  .969/.103 .969/.107 .965/.107 .969/.103 .974/.103 .974/.034 .974/.039 .969/.039
 
-(recall / false alarms of the detector and the whole pipeline; dc432c1 and b920028 are in this
-file's history). Each batch of new tuning sets,
+(recall / false alarms of the detector and the whole pipeline; dc432c1, b920028 and 8cf0873 are
+in this file's history). Each batch of new tuning sets,
 scored once before any use, agreed with the blind figures (haven_nlu/tuning/README.md): the four
 of the eleventh session gave 0.942 / 0.096 (English) and 0.944 / 0.078 (Chinese) for the
 pipeline of aa745b2, the four of the thirteenth 0.959 / 0.128 and 0.968 / 0.132 for the
 pipeline of dcfd50d, the four of the fourteenth 0.962 / 0.084 and 0.963 / 0.103 for the pipeline
 of a1bfc1e, the four of the fifteenth 0.942 / 0.060 and 0.975 / 0.082 for the pipeline of
-b8e6452.
+b8e6452. The four of the sixteenth were easier than any before (0.991 / 0.014 and 0.996 / 0.010
+for the pipeline of cb3bda1), so they add training data more than measurement.
 
 (Retraining the intent classifier has moved the pipeline figures by up to 0.03 before; the
 detector and the crisis classifier are deterministic.) The previous blind sets had shown
@@ -90,12 +94,12 @@ REGRESSION_SETS = {
 # The set each language's detector was tuned on: the regression set must share no sentence.
 TUNING = PROJECT_ROOT / "haven_nlu" / "tuning"
 DEV_SETS = {
-    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefghijklmnopqrstuvwx"],
+    "en": [TUNING / f"dev_{name}.yml" for name in "abcdefghijklmnopqrstuvwxyz"],
     "zh-TW": [
         TUNING / f"dev_zh{suffix}.yml"
         for suffix in (
             *("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i", "_j", "_k", "_l", "_m"),
-            *("_n", "_o", "_p", "_q", "_r", "_s", "_t", "_u"),
+            *("_n", "_o", "_p", "_q", "_r", "_s", "_t", "_u", "_v", "_w"),
         )
     ],
 }
@@ -487,6 +491,12 @@ _LESSON = (
         ("goodbye", "😭 gtg dinner bye", 0.6, "disclose_abuse"),
         ("goodbye", "im going to eat all my pills bye", 0.6, "disclose_abuse"),
         ("goodbye", "going to take a long bath with a razor bye", 0.6, "disclose_abuse"),
+        # A message the intent classifier could not place is answered as a crisis from 0.4
+        # (its answer would only have been the clarification); any other topic keeps its answer.
+        ("nlu_fallback", "idk. everything is sorted for tonight anyway", 0.45, "disclose_abuse"),
+        ("out_of_scope", "everything is ready for tonight", 0.45, "disclose_abuse"),
+        ("out_of_scope", "everything is ready for tonight", 0.35, "out_of_scope"),
+        ("feeling_distressed", "it is all too much and nobody listens", 0.45, "feeling_distressed"),
         # In between, the intent classifier keeps its choice.
         ("ask_grooming", "he keeps asking about my school", 0.4, "ask_grooming"),
         ("crisis_self_harm", "i just cant anymore", 0.45, "crisis_self_harm"),
