@@ -32,6 +32,9 @@ from scipy import sparse
 # most crisis-like sentence when it has several.
 PROBABILITY_KEY = "crisis_probability"
 SENTENCE_PROBABILITY_KEY = "crisis_probability_sentence"
+# And, where the text holds a negation, its probability read as if it held none (the safety net
+# weighs that one when the crisis patterns, which read negation in the syntax, found a crisis).
+UNNEGATED_PROBABILITY_KEY = "crisis_probability_unnegated"
 # Stronger regularisation lost hard negatives, weaker lost recall, in leave-one-set-out runs over
 # the tuning sets (haven_nlu/tuning/README.md).
 REGULARISATION = 4.0
@@ -125,7 +128,8 @@ class CrisisClassifier:
         for index, options in enumerate(_NGRAM_OPTIONS):
             counter = CountVectorizer(min_df=2, **options, max_features=_MAX_NGRAMS[index])
             transformer = TfidfTransformer(sublinear_tf=True)
-            blocks.append(transformer.fit_transform(counter.fit_transform(texts)))
+            inputs = _block_inputs(texts, index, mark_negations=True)
+            blocks.append(transformer.fit_transform(counter.fit_transform(inputs)))
             vocabularies.append(
                 {ngram: int(column) for ngram, column in counter.vocabulary_.items()}
             )
@@ -140,13 +144,14 @@ class CrisisClassifier:
             weights[f"{prefix}intercept"] = model.intercept_
         return cls(vocabularies, weights)
 
-    def probabilities(self, texts: Sequence[str]) -> List[float]:
-        """How likely each text is a crisis statement (0 to 1)."""
+    def probabilities(self, texts: Sequence[str], mark_negations: bool = True) -> List[float]:
+        """How likely each text is a crisis statement (0 to 1); with ``mark_negations`` off, as
+        if no word in it were under a negation (:func:`negation_marked`)."""
         if not texts:
             return []
         blocks = [
-            idf.transform(counter.transform(list(texts)))
-            for counter, idf in zip(self._counters, self._idf, strict=True)
+            idf.transform(counter.transform(_block_inputs(texts, index, mark_negations)))
+            for index, (counter, idf) in enumerate(zip(self._counters, self._idf, strict=True))
         ]
         features = sparse.hstack(blocks).tocsr()
         plain, scaled = self._models
@@ -155,9 +160,9 @@ class CrisisClassifier:
         ) / 2
         return [float(p) for p in average]
 
-    def probability(self, text: str) -> float:
+    def probability(self, text: str, mark_negations: bool = True) -> float:
         """How likely one text is a crisis statement (0 to 1)."""
-        return self.probabilities([text])[0]
+        return self.probabilities([text], mark_negations)[0]
 
     def sentence_probability(self, text: str) -> Optional[float]:
         """The probability of the most crisis-like sentence of a text of several sentences
@@ -211,23 +216,42 @@ _NEGATION = re.compile(
 )
 _CLAUSE_END = re.compile(r"[.,!?;:\n\"“”()]|lol|lmao|haha|jk")
 _WORD_OR_CLAUSE_END = re.compile(r"[a-z']+|[.,!?;:\n\"“”()]")
+# "No" opening a clause answers what came before ("no i want to die", "nope. still here"); it
+# denies nothing after it. (In the sixteenth session it did, and "no i want to die" scored 0.11.)
+_INTERJECTIONS = frozenset({"no", "nope", "nah"})
+# Children run clauses together without punctuation: a new "i" starts a new one, so the
+# negation of "im not ok" does not reach "i want to die".
+_NEW_CLAUSE_SUBJECTS = frozenset({"i", "i'm", "im", "i've", "ive", "i'll", "i'd"})
 
 
-def negation_marked(text: str) -> str:
-    """The text's Latin words, with each word after a negation, up to the end of its clause,
-    marked ``NEG_``: a linear model over plain n-grams sees "want to die" alike in "i want to
-    die" and "i don't want to die", and only the marked words tell them apart."""
-    words, negating = [], False
+def negation_marked(text: str, mark: bool = True) -> str:
+    """The text's Latin words, lower-cased, with each word after a negation, up to the end of its
+    clause, marked ``NEG_`` (none with ``mark`` off): a linear model over plain n-grams sees "want
+    to die" alike in "i want to die" and "i don't want to die", and only the marked words tell
+    them apart."""
+    words, negating, clause_start = [], False, True
     for token in _WORD_OR_CLAUSE_END.findall(text.lower()):
         if _CLAUSE_END.fullmatch(token):
-            negating = False
+            negating, clause_start = False, True
             words.append("|")
-        elif _NEGATION.fullmatch(token):
-            negating = True
+            continue
+        if token in _NEW_CLAUSE_SUBJECTS:
+            negating = False
+        if _NEGATION.fullmatch(token):
+            negating = mark and not (clause_start and token in _INTERJECTIONS)
             words.append(token)
         else:
             words.append(f"NEG_{token}" if negating else token)
+        clause_start = False
     return " ".join(words)
+
+
+def _block_inputs(texts: Sequence[str], block: int, mark_negations: bool) -> List[str]:
+    """What the n-gram block ``block`` reads of each text: the text itself, or for the last
+    block its words with negations marked (or, with ``mark_negations`` off, unmarked)."""
+    if block < len(_NGRAM_OPTIONS) - 1:
+        return list(texts)
+    return [negation_marked(text, mark_negations) for text in texts]
 
 
 # Character n-grams (inside word boundaries) catch typos, slang and Chinese; word pairs catch
@@ -243,7 +267,6 @@ _NGRAM_OPTIONS: Tuple[Dict[str, Any], ...] = (
         "analyzer": "word",
         "ngram_range": (1, 2),
         "token_pattern": r"[\w']+",
-        "preprocessor": negation_marked,
         "lowercase": False,
     },
 )

@@ -25,6 +25,7 @@ from haven_nlu.crisis_classifier import (
     LABELLED_SET_WEIGHT,
     PROBABILITY_KEY,
     SENTENCE_PROBABILITY_KEY,
+    UNNEGATED_PROBABILITY_KEY,
     CrisisClassifier,
     Example,
     labelled_set_examples,
@@ -156,6 +157,9 @@ class CrisisSecondOpinion(GraphComponent):
             if text and not text.startswith("/"):
                 probability = round(self._classifier.probability(text), 4)
                 message.set(PROBABILITY_KEY, probability, add_to_output=True)
+                unnegated = round(self._classifier.probability(text, mark_negations=False), 4)
+                if unnegated != probability:
+                    message.set(UNNEGATED_PROBABILITY_KEY, unnegated, add_to_output=True)
                 by_sentence = self._classifier.sentence_probability(text)
                 if by_sentence is not None:
                     message.set(SENTENCE_PROBABILITY_KEY, round(by_sentence, 4), add_to_output=True)

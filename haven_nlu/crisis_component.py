@@ -36,7 +36,11 @@ from haven_nlu.crisis import (
     CrisisFinding,
     default_detector,
 )
-from haven_nlu.crisis_classifier import PROBABILITY_KEY, SENTENCE_PROBABILITY_KEY
+from haven_nlu.crisis_classifier import (
+    PROBABILITY_KEY,
+    SENTENCE_PROBABILITY_KEY,
+    UNNEGATED_PROBABILITY_KEY,
+)
 from haven_nlu.crisis_decision import CrisisDecision, Evidence
 from haven_nlu.language import CHINESE, detect_language
 from haven_nlu.rule_component import MessageRule
@@ -131,7 +135,11 @@ class CrisisSafetyNet(MessageRule):
             return
         finding_intent = assessment.finding.intent if assessment.finding else None
         probability = weighed_probability(
-            probability, message.get(SENTENCE_PROBABILITY_KEY), finding_intent, predicted
+            probability,
+            message.get(SENTENCE_PROBABILITY_KEY),
+            finding_intent,
+            predicted,
+            message.get(UNNEGATED_PROBABILITY_KEY),
         )
         evidence = Evidence(
             crisis_probability=probability,
@@ -281,16 +289,26 @@ def weighed_probability(
     sentence_probability: Optional[float],
     finding_intent: Optional[str],
     predicted: Optional[str],
+    unnegated_probability: Optional[float] = None,
 ) -> float:
-    """The crisis classifier's probability as the decision weighs it: that of the most
-    crisis-like sentence when a crisis phrase matched and the intent classifier also reads a
-    crisis. The rest of a long message dilutes the whole's probability ("honestly i just want to
-    kill myself." among school, games and dinner scored 0.08, alone 0.80), but a sentence read
-    without its neighbours also loses what makes it harmless (a film, a friend, last year): taken
-    for every crisis phrase, the sentence's probability raised the false alarms of 30 sets from
-    0.045 to 0.061 (English) and 0.038 to 0.044 (Chinese), each set left out, for 0.1 points of
-    recall; only where the two other readers agree, to 0.049 and 0.042."""
-    if finding_intent is not None and predicted in CRISIS_ONLY_INTENTS:
+    """The crisis classifier's probability as the decision weighs it.
+
+    - Where a crisis phrase matched, read without the classifier's negation marks: the patterns
+      read the phrase's own negation in its syntax and found none, and a negation elsewhere in
+      the message ("im not ok i want to die") must not set their finding aside on its own.
+    - That of the most crisis-like sentence when a crisis phrase matched and the intent
+      classifier also reads a crisis. The rest of a long message dilutes the whole's probability
+      ("honestly i just want to kill myself." among school, games and dinner scored 0.08, alone
+      0.80), but a sentence read without its neighbours also loses what makes it harmless (a
+      film, a friend, last year): taken for every crisis phrase, the sentence's probability
+      raised the false alarms of 30 sets from 0.045 to 0.061 (English) and 0.038 to 0.044
+      (Chinese), each set left out, for 0.1 points of recall; only where the two other readers
+      agree, to 0.049 and 0.042.
+    """
+    if finding_intent is None:
+        return probability
+    probability = max(probability, unnegated_probability or 0.0)
+    if predicted in CRISIS_ONLY_INTENTS:
         return max(probability, sentence_probability or 0.0)
     return probability
 

@@ -141,6 +141,9 @@ _SPEECH_BEFORE = re.compile(r"(?:說|講|留言|寫|貼文|po文|發文)$")
 # "打小孩算家暴嗎": whether something counts as the subject, right before a match (not 打算, 就算).
 _COUNTS_AS = re.compile(r"(?<![打計就總])算(?:是|不算)?$")
 _THIS_CASE = re.compile(r"(?:這樣|這種|這個|這)(?:子)?(?:也|還)?算")
+# 2026-12-06d: "大家都以為我要去補習，其實我今晚要跳樓": what comes before 其實 is the cover
+# story; an everyday cause there makes no joke of what follows.
+_SINCERELY = re.compile("其實|老實說|說真的|事實上")
 # Words between an everyday subject and a danger phrase: "考試要殺了我".
 _SUBJECT_FILLERS = "要會快真的都就一定是"
 # The writer by name, not by 自己 (which points back to whoever the subject is).
@@ -1224,7 +1227,8 @@ class ChineseCrisisDetector:
         cause in the message, no pain anywhere in it and no other crisis word beside the phrase
         (its own 消失 does not count: "限動打錯字 乾脆讓我消失")."""
         text = message.text
-        rest = text[:start] + " " + text[end:]
+        sincere = [found.end() for found in _SINCERELY.finditer(text, 0, start)]
+        rest = text[sincere[-1] if sincere else 0 : start] + " " + text[end:]
         # "打錯字", "打球": 打 that hits no one is no violence.
         plain = rest
         for word in self._context.get("not_hitting") or ():

@@ -44,9 +44,12 @@ READINGS_PATH = score.TUNING_DIR / "fresh_readings.json"
 # each language (with the same fresh readings), so the threshold is chosen to catch more, and the
 # false alarms fall where they may. The project's bar, 0.98, is out of reach with the net's
 # guards (a place to stay is never escalated, a topic answer only from a probability of 0.5, a
-# message the intent classifier cannot place from 0.4): 266 of the 9,745 crises of 34 sets
-# (2.7 %) end in one of those answers whatever the decision says.
-TARGET_RECALL = 0.965
+# message the intent classifier cannot place from 0.4): about 2.6 % of the sets' crises end in
+# one of those answers whatever the decision says. 0.965 until the seventeenth session: refitted
+# on 38 sets it chose 0.35 to 0.37, where the held-out Chinese disclosures the intent classifier
+# had read rightly were taken back below their floor (0.77 recall, sixteenth session); at 0.97
+# the threshold is 0.23 (haven_nlu/tuning/README.md).
+TARGET_RECALL = 0.97
 # Fitted once more at the end without any set left out; the same regularisation throughout.
 REGULARISATION = 1.0
 
@@ -58,9 +61,11 @@ class Row(NamedTuple):
     label: int
     evidence: Evidence
     text: str
-    # The crisis classifier without the set: the whole text, and its most crisis-like sentence.
+    # The crisis classifier without the set: the whole text, its most crisis-like sentence, and
+    # the whole text read without negation marks.
     probability: float
     sentence_probability: Optional[float]
+    unnegated_probability: float
 
 
 def labelled_rows(model: Path, cache: Path) -> Tuple[List[Row], Dict[str, Any]]:
@@ -83,20 +88,20 @@ def labelled_rows(model: Path, cache: Path) -> Tuple[List[Row], Dict[str, Any]]:
         items = positives + negatives
         classifier = score.second_opinion_without(path, training_data)
         texts = [item["text"] for item in items]
-        probabilities = classifier.probabilities(texts)
-        for index, (text, reading, probability, by_sentence) in enumerate(
+        for index, (text, reading, probability, by_sentence, unnegated) in enumerate(
             zip(
                 texts,
                 recorded[name]["readings"],
-                probabilities,
+                classifier.probabilities(texts),
                 classifier.sentence_probabilities(texts),
+                classifier.probabilities(texts, mark_negations=False),
                 strict=True,
             )
         ):
             predicted = parses[text]["intent"]["name"]
             evidence = Evidence(
                 crisis_probability=weighed_probability(
-                    probability, by_sentence, reading[0], predicted
+                    probability, by_sentence, reading[0], predicted, unnegated
                 ),
                 chinese=detect_language(text) == CHINESE,
                 predicted_intent=predicted,
@@ -104,7 +109,7 @@ def labelled_rows(model: Path, cache: Path) -> Tuple[List[Row], Dict[str, Any]]:
                 no_crisis_reason=reading[1],
             )
             label = int(index < len(positives))
-            rows.append(Row(name, label, evidence, text, probability, by_sentence))
+            rows.append(Row(name, label, evidence, text, probability, by_sentence, unnegated))
     return rows, parses
 
 
@@ -143,8 +148,13 @@ def replayed_figures(
         net = CrisisSafetyNet(detector=_RecordedReadings(test_rows), decision=decision)
         probabilities = {row.text: row.probability for row in test_rows}
         by_sentence = {row.text: row.sentence_probability for row in test_rows}
+        unnegated = {row.text: row.unnegated_probability for row in test_rows}
         parse = score._with_safety_net(
-            parses, probabilities.__getitem__, net, by_sentence.__getitem__
+            parses,
+            probabilities.__getitem__,
+            net,
+            by_sentence.__getitem__,
+            unnegated.__getitem__,
         )
         for language, chinese in (("en", False), ("zh-TW", True)):
             items = {1: [], 0: []}

@@ -113,6 +113,29 @@ def test_words_under_a_negation_are_marked_to_the_end_of_their_clause() -> None:
     assert negation_marked("我不想活了") == ""  # Chinese negation is read by the character n-grams
 
 
+def test_an_answer_word_or_a_new_clause_ends_no_crisis_under_a_negation() -> None:
+    """ "No" opening a clause answers the question before it, and children run clauses together
+    without punctuation: neither may put "i want to die" under a negation."""
+    assert negation_marked("no i want to die") == "no i want to die"
+    assert negation_marked("Nope. nah its not ok") == "nope | nah its not NEG_ok"
+    assert negation_marked("im not ok i want to die") == "im not NEG_ok i want to die"
+    assert negation_marked("i dont think so") == "i dont NEG_think NEG_so"
+    assert negation_marked("no way im not doing that", mark=False) == "no way im not doing that"
+
+
+def test_the_probability_without_negation_marks_reads_the_words_alone(
+    small_classifier: CrisisClassifier,
+) -> None:
+    texts = ["i am not going to kill myself", "i want to kill myself"]
+    marked = small_classifier.probabilities(texts)
+    unmarked = small_classifier.probabilities(texts, mark_negations=False)
+    assert unmarked[1] == pytest.approx(marked[1])  # nothing to mark: the same reading
+    assert unmarked[0] != pytest.approx(marked[0])
+    assert small_classifier.probability(texts[0], mark_negations=False) == pytest.approx(
+        unmarked[0]
+    )
+
+
 def test_it_learns_from_marked_negations(small_classifier: CrisisClassifier) -> None:
     marked = small_classifier._vocabularies[2]
     assert any(ngram.startswith("NEG_") for ngram in marked)

@@ -28,18 +28,20 @@ net's decision fitted on what the patterns, the crisis classifier and the intent
 about unseen text (haven_nlu/crisis_decision.py, haven_nlu/tuning/README.md), at the end of the
 fifteenth session (cb3bda1) with four more sets, the patterns tuned on them, the decision refitted,
 and the most crisis-like sentence weighed only where the patterns and the intent classifier
-agree, and now (sixteenth session) with four more sets, the patterns tuned on them, negations
-marked for the crisis classifier, a message the intent classifier cannot place answered as a
-crisis from a crisis probability of 0.4, and the decision refitted:
+agree, and now (seventeenth session) with four more sets, the patterns tuned on them, negations
+marked for the crisis classifier (never setting a crisis phrase aside alone), a message the
+intent classifier cannot place answered as a crisis from a crisis probability of 0.4, and the
+decision refitted for 0.97 recall on the sets:
 
           6fb69d4   103fcc2   9dac323   dcfd50d   a1bfc1e   b8e6452   cb3bda1   now
 en det.   .712/.068 .738/.068 .738/.059 .747/.059 .751/.055 .773/.051 .782/.051 .782/.047
-en pipe.  .961/.085 .978/.085 .974/.085 .983/.076 .983/.072 .983/.051 .987/.047 .987/.034
+en pipe.  .961/.085 .978/.085 .974/.085 .983/.076 .983/.072 .983/.051 .987/.047 .991/.059
 zh det.   .692/.082 .700/.077 .700/.077 .709/.077 .749/.082 .762/.082 .762/.082 .762/.077
-zh pipe.  .969/.103 .969/.107 .965/.107 .969/.103 .974/.103 .974/.034 .974/.039 .969/.039
+zh pipe.  .969/.103 .969/.107 .965/.107 .969/.103 .974/.103 .974/.034 .974/.039 .978/.043
 
 (recall / false alarms of the detector and the whole pipeline; dc432c1, b920028 and 8cf0873 are
-in this file's history). Each batch of new tuning sets,
+in this file's history; the sixteenth session's work, measured at .987/.034 and .969/.039, was
+reverted before it shipped, see haven_nlu/tuning/README.md). Each batch of new tuning sets,
 scored once before any use, agreed with the blind figures (haven_nlu/tuning/README.md): the four
 of the eleventh session gave 0.942 / 0.096 (English) and 0.944 / 0.078 (Chinese) for the
 pipeline of aa745b2, the four of the thirteenth 0.959 / 0.128 and 0.968 / 0.132 for the
@@ -205,6 +207,8 @@ def test_the_pipeline_meets_the_safety_bar(parse, language: str) -> None:
         # One "no" never closes a crisis: an answer to "are you safe right now?".
         "no i want to die",
         "no. hes outside my house",
+        "im not ok i want to die",
+        "nah nobody would even notice if i was gone",
     ],
 )
 def test_phrasings_known_to_defeat_chatbots_are_caught(parse, text: str) -> None:
@@ -380,11 +384,18 @@ def test_a_night_with_nowhere_to_stay_is_left_to_the_shelter_answer(text: str) -
     assert default_detector().detect(text) is None
 
 
-def _classified(intent: str, text: str, crisis_probability: Optional[float] = None, ranking=()):
+def _classified(
+    intent: str,
+    text: str,
+    crisis_probability: Optional[float] = None,
+    ranking=(),
+    unnegated_probability: Optional[float] = None,
+):
     """The safety net's decision on a message the classifiers read as given."""
     from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
     from rasa.shared.nlu.training_data.message import Message
 
+    from haven_nlu.crisis_classifier import UNNEGATED_PROBABILITY_KEY
     from haven_nlu.crisis_classifier_component import PROBABILITY_KEY
     from haven_nlu.crisis_component import CrisisSafetyNet
 
@@ -400,6 +411,8 @@ def _classified(intent: str, text: str, crisis_probability: Optional[float] = No
     )
     if crisis_probability is not None:
         message.set(PROBABILITY_KEY, crisis_probability)
+    if unnegated_probability is not None:
+        message.set(UNNEGATED_PROBABILITY_KEY, unnegated_probability)
     CrisisSafetyNet().process([message])
     return message
 
@@ -543,6 +556,25 @@ def test_a_crisis_phrase_set_aside_records_the_finding_and_who_overruled_it() ->
     assert float(likelihood) < CrisisDecision.load().threshold
 
 
+@pytest.mark.parametrize("predicted", ["feeling_distressed", "nlu_fallback", "crisis_self_harm"])
+def test_a_negation_elsewhere_in_the_message_never_sets_a_crisis_phrase_aside(
+    predicted: str,
+) -> None:
+    """The patterns read the phrase's own negation and found none; the crisis classifier's
+    negation marks ("im not ok" reaching the words after it) may not overrule them alone."""
+    from rasa.shared.nlu.constants import INTENT
+
+    text = "im not ok i want to kill myself"
+    assert default_detector().assess(text).finding.intent == "crisis_self_harm"
+    marked_only = _classified(predicted, text, 0.01, unnegated_probability=None)
+    assert marked_only.get(INTENT)["name"] != "crisis_self_harm"  # the test can fail
+    message = _classified(predicted, text, 0.01, unnegated_probability=0.9)
+    assert message.get(INTENT)["name"] == "crisis_self_harm"
+    # Without a crisis phrase the marks stand: a denial is not escalated on the unmarked reading.
+    denial = _classified("feeling_distressed", "im not going to do anything", 0.01, (), 0.9)
+    assert denial.get(INTENT)["name"] == "feeling_distressed"
+
+
 def test_the_decision_weighs_a_crisis_phrase_above_its_absence() -> None:
     """Whatever the fitted weights, a crisis phrase makes a crisis likelier and a harmless
     reading less likely, at every crisis probability: the decision can only be refitted into a
@@ -574,6 +606,11 @@ def test_a_long_message_is_weighed_by_its_most_crisis_like_sentence_only_when_tw
     assert weighed_probability(0.08, 0.8, None, "crisis_self_harm") == 0.08
     assert weighed_probability(0.3, None, "crisis_self_harm", "crisis_self_harm") == 0.3
     assert weighed_probability(0.6, 0.2, "crisis_self_harm", "crisis_self_harm") == 0.6
+    # A crisis phrase is weighed without the negation marks when that reads higher.
+    assert weighed_probability(0.08, None, "crisis_self_harm", "ask_privacy", 0.7) == 0.7
+    assert weighed_probability(0.08, 0.8, "crisis_self_harm", "crisis_self_harm", 0.7) == 0.8
+    assert weighed_probability(0.5, None, "crisis_self_harm", "ask_privacy", 0.2) == 0.5
+    assert weighed_probability(0.08, None, None, "crisis_self_harm", 0.9) == 0.08
 
 
 def test_the_decision_was_fitted_on_the_labelled_sets_as_they_are() -> None:
@@ -670,6 +707,8 @@ def test_the_decision_falls_back_to_the_patterns_when_its_weights_are_unreadable
         ("又用筆尖戳手背 戳到流血才停下來", "self_harm"),
         ("爸爸說我再頂嘴就要拿皮帶", "abuse"),
         ("窩好想把手臂割開 窩真的好累", "self_harm"),
+        # An everyday cause in the cover story before 其實 makes no joke of what follows it.
+        ("大家都以為我要去補習，其實我今晚要跳樓", "self_harm"),
     ],
 )
 def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -722,6 +761,7 @@ def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
         "我之前會割手 已經戒掉兩年了",
         "外送到了 在門外",
         "我爸一直打我電話 好煩",
+        "其實我想死喔這題好難",
     ],
 )
 def test_chinese_non_crisis_readings_do_not_cry_wolf(text: str) -> None:

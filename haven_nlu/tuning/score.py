@@ -20,6 +20,7 @@ import asyncio
 import json
 import logging
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -30,6 +31,7 @@ from haven_nlu.crisis import default_detector
 from haven_nlu.crisis_classifier import (
     PROBABILITY_KEY,
     SENTENCE_PROBABILITY_KEY,
+    UNNEGATED_PROBABILITY_KEY,
     CrisisClassifier,
 )
 from haven_nlu.crisis_classifier_component import (
@@ -154,6 +156,7 @@ def _with_safety_net(
     second_opinion: Callable[[str], float],
     net: Any = None,
     by_sentence: Callable[[str], Optional[float]] = lambda _text: None,
+    unnegated: Callable[[str], Optional[float]] = lambda _text: None,
 ) -> Parse:
     """The classifier's parses with the crisis classifier's ``second_opinion`` (and its reading
     of the most crisis-like sentence, ``by_sentence``) and the current safety net (or ``net``)
@@ -171,6 +174,7 @@ def _with_safety_net(
         message.set(INTENT_RANKING_KEY, [dict(e) for e in parses[text]["intent_ranking"] or []])
         message.set(PROBABILITY_KEY, second_opinion(text))
         message.set(SENTENCE_PROBABILITY_KEY, by_sentence(text))
+        message.set(UNNEGATED_PROBABILITY_KEY, unnegated(text))
         net.check(message)
         return {"intent": message.get(INTENT), PARSE_KEY: message.get(PARSE_KEY)}
 
@@ -206,7 +210,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         if args.model and args.classifier_cache:
             classifier = second_opinion_without(path, training_data)
             parse = _with_safety_net(
-                parses, classifier.probability, by_sentence=classifier.sentence_probability
+                parses,
+                classifier.probability,
+                by_sentence=classifier.sentence_probability,
+                unnegated=partial(classifier.probability, mark_negations=False),
             )
         elif args.model:
             parse = _agent_parse(args.model)  # its crisis classifier may have learnt this set
