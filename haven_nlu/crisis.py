@@ -1714,26 +1714,26 @@ def _said_and_taken_back(doc: Doc, span: Span, quoted: Sequence[Tuple[int, int]]
     the writer later says is none ("she's not self harming") (2026-12-06)."""
     lemmas = {token.lemma_ for token in span}
     rest = doc[span.end :].text
-    if not _FIRST_PERSON_WORDS & {token.lower_ for token in span}:
-        denied = _THEIR_SELF_HARM_DENIED.search(rest)
-        if (
-            denied
-            and not _CLAIMED.search(rest[: denied.start()])
-            and not _TAKEN_BACK_UNLESS.search(rest[denied.end() :])
-        ):
-            return True
+    if not _FIRST_PERSON_WORDS & {token.lower_ for token in span} and _taken_back_for_good(
+        _THEIR_SELF_HARM_DENIED, rest
+    ):
+        return True
     if not lemmas & _WISH_WORDS or lemmas & _ACT_WORDS:
         return False
     start = _clause_start(doc, span.start)
     words = {t.lower_ for t in doc[max(start, span.start - 8) : span.start + 2]}
     in_quote = any(s <= span.start_char and span.end_char <= e for s, e in quoted)
-    if not (words & _SAID_IT or in_quote):
-        return False
-    taken = _TAKEN_BACK.search(rest)
+    return bool(words & _SAID_IT or in_quote) and _taken_back_for_good(_TAKEN_BACK, rest)
+
+
+def _taken_back_for_good(denial: re.Pattern, rest: str) -> bool:
+    """``denial`` in ``rest`` in the writer's own words (not "she swears …"), with nothing after
+    it that keeps the matter current."""
+    found = denial.search(rest)
     return (
-        bool(taken)
-        and not _CLAIMED.search(rest[: taken.start()])
-        and not _TAKEN_BACK_UNLESS.search(rest[taken.end() :])
+        found is not None
+        and not _CLAIMED.search(rest[: found.start()])
+        and not _TAKEN_BACK_UNLESS.search(rest[found.end() :])
     )
 
 

@@ -164,6 +164,13 @@ class CrisisClassifier:
         """How likely one text is a crisis statement (0 to 1)."""
         return self.probabilities([text], mark_negations)[0]
 
+    def unnegated_probability(self, text: str) -> Optional[float]:
+        """The probability read without negation marks, or None when no word of the text is
+        under a negation (the reading would be the same, and it costs a second pass)."""
+        if negation_marked(text) == negation_marked(text, mark=False):
+            return None
+        return self.probability(text, mark_negations=False)
+
     def sentence_probability(self, text: str) -> Optional[float]:
         """The probability of the most crisis-like sentence of a text of several sentences
         (None for one sentence). In a long message about school, games and dinner, the n-grams

@@ -157,9 +157,9 @@ class CrisisSecondOpinion(GraphComponent):
             if text and not text.startswith("/"):
                 probability = round(self._classifier.probability(text), 4)
                 message.set(PROBABILITY_KEY, probability, add_to_output=True)
-                unnegated = round(self._classifier.probability(text, mark_negations=False), 4)
-                if unnegated != probability:
-                    message.set(UNNEGATED_PROBABILITY_KEY, unnegated, add_to_output=True)
+                unnegated = self._classifier.unnegated_probability(text)
+                if unnegated is not None and round(unnegated, 4) != probability:
+                    message.set(UNNEGATED_PROBABILITY_KEY, round(unnegated, 4), add_to_output=True)
                 by_sentence = self._classifier.sentence_probability(text)
                 if by_sentence is not None:
                     message.set(SENTENCE_PROBABILITY_KEY, round(by_sentence, 4), add_to_output=True)

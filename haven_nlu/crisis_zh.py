@@ -375,6 +375,12 @@ class ChineseCrisisDetector:
         for number, phrase in enumerate(config.get(NOT_A_CRISIS) or [], start=1):
             self._add(f"{NOT_A_CRISIS}:zh{number}", NOT_A_CRISIS, phrase)
         self._everyday = [f"{NOT_A_CRISIS}:zh1"]  # the everyday intensifiers (笑死, 氣死)
+        self._prone_by_category: Dict[str, List[re.Pattern]] = {}
+        for phrase in self._phrases:
+            if phrase.hyperbole_prone:
+                self._prone_by_category.setdefault(phrase.category, []).append(
+                    self._exact[phrase.key]
+                )
         # Whole-message cries ("救我"): compared with the message stripped of punctuation.
         self._alone: Dict[str, str] = {
             _bare(self.normalise(phrase)): f"{category}:zh-alone{number}"
@@ -648,9 +654,7 @@ class ChineseCrisisDetector:
         """2026-12-06c: a combination's phrase that holds a hyperbole-prone one ("要去死" holds
         "去死"), so a carer's report of a child's joke over homework reads as the joke does."""
         return phrase.combo is not None and any(
-            self._exact[p.key].search(words)
-            for p in self._phrases
-            if p.hyperbole_prone and p.category == phrase.category
+            prone.search(words) for prone in self._prone_by_category.get(phrase.category, ())
         )
 
     def _words(self, name: str) -> List[str]:
@@ -1263,6 +1267,6 @@ class ChineseCrisisDetector:
         cause_end = clause_start + degree.start()
         sentence_start, _ = message.sentence(start, start)
         cause = text[max(sentence_start, cause_end - 6) : cause_end]
-        if everyday:
-            return _has(cause, self._words("trivial")) and not _has(cause, self._words("pain"))
-        return not _has(cause, self._words("pain"))
+        return not _has(cause, self._words("pain")) and (
+            not everyday or _has(cause, self._words("trivial"))
+        )
