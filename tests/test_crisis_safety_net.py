@@ -592,6 +592,28 @@ def test_the_decision_weighs_a_crisis_phrase_above_its_absence() -> None:
     assert decision.probability(Evidence(0.9, False, "out_of_scope", None, None)) > 0.9
 
 
+@pytest.mark.parametrize("predicted", ["out_of_scope", "crisis_self_harm", "ask_privacy"])
+@pytest.mark.parametrize(
+    ("finding", "reason"),
+    [(None, None), ("crisis_self_harm", None), ("disclose_abuse", None), (None, "x:negated")],
+)
+def test_the_decision_never_falls_as_the_crisis_classifier_rises(
+    predicted: str, finding: Optional[str], reason: Optional[str]
+) -> None:
+    """The crisis classifier's log-odds enter the decision three times (alone, for Chinese, with
+    a crisis phrase), each with its own fitted weight: a refit whose weights summed below zero
+    for one language or for a phrase would read a likelier crisis as a lesser one. Nothing in
+    the fit forbids that, so it is checked here for every combination."""
+    decision = CrisisDecision.load()
+    steps = (0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99)
+    for chinese in (False, True):
+        likelihoods = [
+            decision.probability(Evidence(probability, chinese, predicted, finding, reason))
+            for probability in steps
+        ]
+        assert likelihoods == sorted(likelihoods) and likelihoods[0] < likelihoods[-1], chinese
+
+
 def test_a_long_message_is_weighed_by_its_most_crisis_like_sentence_only_when_two_agree() -> None:
     """A crisis phrase the intent classifier also reads as a crisis is weighed with the sentence
     it stands in; any other message with the whole text's probability (a sentence read alone
