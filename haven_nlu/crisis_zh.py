@@ -579,6 +579,7 @@ class ChineseCrisisDetector:
                 "accident",
                 lambda: (
                     phrase.category != "sextortion"
+                    and not self._threatened(message, start, end)
                     and (
                         self._accident_before(message, start)
                         # "媽媽拿菜刀切菜 我怕她切到手": the kitchen inside a danger match;
@@ -667,6 +668,13 @@ class ChineseCrisisDetector:
         """The text with 自己 masked where it points back to a third person ("某網紅說自己小時候…"),
         so it does not name the writer."""
         return self._their_self.sub(lambda m: m.group(1) + "＿＿", text) if "自己" in text else text
+
+    def _threatened(self, message: _Text, start: int, end: int) -> bool:
+        """A threat against the writer in the match or just after it ("拿水果刀指著我", "說要砍我"):
+        then a kitchen knife or a fruit knife is no accident. 2026-12-06 (19th)."""
+        _, sentence_end = message.sentence(end, end)
+        near = message.text[start : min(sentence_end, end + _AFTER)]
+        return _has(near, self._words("threat"))
 
     def _accident_before(self, message: _Text, start: int) -> bool:
         """An accident in the clause before the match ("切菜不小心割到手"), but not one of

@@ -729,6 +729,9 @@ def test_the_decision_falls_back_to_the_patterns_when_its_weights_are_unreadable
         ("窩好想把手臂割開 窩真的好累", "self_harm"),
         # An everyday cause in the cover story before 其實 makes no joke of what follows it.
         ("大家都以為我要去補習，其實我今晚要跳樓", "self_harm"),
+        # An everyday blade turned on the writer is no kitchen accident (19th).
+        ("我爸拿水果刀指著我", "danger"),
+        ("我媽拿美工刀說要砍我", "danger"),
     ],
 )
 def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -782,6 +785,10 @@ def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
         "外送到了 在門外",
         "我爸一直打我電話 好煩",
         "其實我想死喔這題好難",
+        # An everyday blade in an everyday chore, with someone asking the writer to help (19th).
+        "媽媽拿水果刀切西瓜 叫我拿盤子",
+        "我爸拿美工刀割紙箱 叫我拿膠帶",
+        "爸爸拿小刀刻木頭 要我幫他扶著",
     ],
 )
 def test_chinese_non_crisis_readings_do_not_cry_wolf(text: str) -> None:
