@@ -579,7 +579,6 @@ class ChineseCrisisDetector:
                 "accident",
                 lambda: (
                     phrase.category != "sextortion"
-                    and not self._threatened(message, start, end)
                     and (
                         self._accident_before(message, start)
                         # "媽媽拿菜刀切菜 我怕她切到手": the kitchen inside a danger match;
@@ -594,6 +593,8 @@ class ChineseCrisisDetector:
                             and any(w in message.text[start:end] for w in self._words("chores"))
                         )
                     )
+                    # Looked for only once an accident is in sight: most matches have none.
+                    and not self._threatened(message, start, end)
                 ),
             ),
             (
