@@ -1400,8 +1400,18 @@ _DENIAL_FILLERS = {"have", "had", "any", "ever", "really", "currently", "actuall
 def _denied_thoughts(doc: Doc, span: Span, sentence_start: int) -> bool:
     """A negation, then only fillers, then "thoughts of" (or "plans to") right before the match:
     "i don't have any thoughts of killing myself". "i can't stop having thoughts of..." is not
-    a denial ("stop" is no filler)."""
+    a denial ("stop" is no filler). 2026-12-06: the denial carries over "or" to a second act
+    ("she has never had thoughts of ending her life or hurting herself")."""
     index = span.start - 1
+    if index > sentence_start and doc[index].lower_ in {"or", "nor"}:
+        joined = [
+            back
+            for back in range(index - 2, max(sentence_start, index - 6), -1)
+            if doc[back].lemma_ in {"of", "about", "to"}
+        ]
+        if not joined:
+            return False
+        index = joined[0]
     if index < sentence_start + 1 or doc[index].lemma_ not in {"of", "about", "to"}:
         return False
     index -= 1
@@ -1578,7 +1588,8 @@ def _their_images(doc: Doc, span: Span) -> bool:
     near = doc[max(_clause_start(doc, span.start), span.start - 4) : window.end]
     if _FIRST_PERSON_WORDS & _own_words(near) - {"our"}:
         return False
-    return not _OWN_CHILD_NAMED.search(doc[: window.end].text)
+    before = doc[: window.end].text
+    return not (_OWN_CHILD_NAMED.search(before) or _IN_CHARGE_NOW.search(before))
 
 
 def _someone_elses_images(doc: Doc, span: Span) -> bool:
@@ -1613,6 +1624,16 @@ _NOT_MINE = {"school", "class", "classmate", "friend", "sister", "brother", "cou
 # 2026-12-05: a teacher's "one of my students" or "my pupil" is a child in their care too.
 _OWN_CHILD = set(_CHILD_NOUNS) | {"boy", "girl", "teen", "teenager", "ward", "student", "pupil",
                                   "learner", "player"}  # fmt: skip
+
+
+# Roles of an adult in charge of children, and the words that make such a word someone else's
+# ("my coach", "the teacher") when they open a message.
+_IN_CHARGE_ROLE = (
+    r"(?:coach|counsell?or|counselor|teacher|tutor|instructor|pastor|babysitter|nanny|bus driver"
+    r"|driver|camp leader|scout leader|youth leader|trainer|youth worker|teaching assistant"
+    r"|childminder|chaperone)"
+)
+_NOT_A_ROLE_OPENER = r"(?:my|our|his|her|their|the|a|an|this|that|your|ur|mom's|mum's|dad's)"
 
 
 # A parent or carer naming the child: "my son", "my 13-year-old", "the 12 year old in my care"
@@ -1650,6 +1671,23 @@ _OWN_CHILD_NAMED = re.compile(
     r"|\bi am (?:a |the )?(?:step ?-? ?(?:mum|mom|dad|parent)|guardian)\b"
     r"|\bcustody of\b|\b(?:lives|stays|living|staying) with me\b"
 )
+# 2026-12-06: the adult in charge right now, said as a role opening the message ("coach here.",
+# "school bus driver here", "youth pastor.", "karate instructor here", "bus driver on a high
+# school route"; never "my coach." or "the teacher"), or as what they are doing ("i drive a
+# school bus", "babysitting a 13-year-old", "i'm 17 and looking after my brother", "my parents
+# left me in charge of", "running a u15 soccer camp", "i coach u10"). A quotation is not read as
+# the child's own words on these alone (_quoting_own_child): a teacher or a coach more often
+# repeats a remark heard in class ('a student said "i'm going to kill myself" when she got a B')
+# than a message the child sent them.
+_IN_CHARGE_NOW = re.compile(
+    rf"^\W*(?:(?!{_NOT_A_ROLE_OPENER}\b)\w+ ){{0,2}}{_IN_CHARGE_ROLE}"
+    r"(?: here\b|\s*[.:,;!]| on (?:an?|the|our) )"
+    r"|\bi (?:drive|am driving) (?:a|the) (?:\w+ )?bus\b|\bdriving the (?:\w+ )?bus\b"
+    r"|\bi am \d+ and (?:babysitting|looking after|minding|watching|in charge of)\b"
+    r"|\b(?:left|leave|put) me in charge of\b|\bbabysitting (?:an?|two|three|four|\d+)\b"
+    r"|\brunning an? (?:\w+ ){0,3}(?:camp|club|team|group|session|class|trip)\b"
+    r"|\bi coach (?:u ?\d+|under|girls|boys|kids|youth|junior)"
+)
 # Inflected forms too: the lookup lemmatizer leaves "texted" and "messaged" as they are.
 _MESSAGING = {"text", "message", "say", "write", "tell", "ask", "post", "dm", "scream", "shout",
               "texted", "texting", "messaged", "dmed", "dmd", "snapped"}  # fmt: skip
@@ -1671,11 +1709,13 @@ def _quoting_own_child(doc: Doc, span: Span, quoted: Sequence[Tuple[int, int]]) 
     return bool(_OWN_CHILD_NAMED.search(doc[:first].text))
 
 
-# 2026-12-06: quoted words named as a line of a play, a song or a video.
+# 2026-12-06: quoted words named as a line of a play, a song or a video (2026-12-06: or the
+# title of a poem the class was reading, "it turned out to be the title of a poem").
 _A_LINE = re.compile(
-    r"\b(?:it'?s|its|it is|that'?s|that is|it was|they are|they're) (?:just |only |actually )?"
-    r"(?:a|the|her|his|their) (?:\w+ )?(?:line|lines|lyric|lyrics|quote|catchphrase)\b"
-    r"|\b(?:a|the) (?:\w+ )?(?:line|lyric|quote|catchphrase) (?:from|in|of)\b"
+    r"\b(?:it'?s|its|it is|that'?s|that is|it was|they are|they're|turned out to be"
+    r"|turns out to be) (?:just |only |actually )?"
+    r"(?:a|the|her|his|their) (?:\w+ )?(?:line|lines|lyric|lyrics|quote|catchphrase|title)\b"
+    r"|\b(?:a|the) (?:\w+ )?(?:line|lyric|quote|catchphrase|title) (?:from|in|of)\b"
 )
 # A wish to die that was said or written, then taken back later in the message: "i said i wanted
 # to die ... i'm not actually suicidal", "she wrote it ... it was a joke, she's not suicidal".
@@ -1805,6 +1845,10 @@ def _own_words(span: Span) -> set:
 _NOT_ME = re.compile(
     r"\(\s*not me\s*\)|\babout (?:my|a|this|one) \w+(?: \w+)?,? not (?:about )?me\b"
     r"|\b(?:is|it's|its) not (?:about|for) me\b"
+    # 2026-12-06: a coach or a teacher about a child not in their care: "this is about a kid on
+    # the opposing team".
+    r"|\b(?:this is|it is|it's|its) about (?:a|an|one) (?:\w+ ){0,2}(?:on|at|from|in) (?:the |a )?"
+    r"(?:other|another|opposing|rival|different) (?:team|school|club|class|side)\b"
 )
 
 
@@ -1841,10 +1885,14 @@ def _parent_reporting(
     they), no "if", and the match is not in the first person (a quoted "kms")."""
     # "my daughter, 16, asked me to write. she has been ...": the child named earlier.
     named = any(t.lemma_ in _OWN_CHILD and _own_child(doc, t.i) for t in doc[: span.start])
-    named = named or bool(_OWN_CHILD_NAMED.search(doc[: span.start].text))
+    before = doc[: span.start].text
+    named = named or bool(_OWN_CHILD_NAMED.search(before) or _IN_CHARGE_NOW.search(before))
     if not _own_child(doc, third_at) and not named:
         return False
     if {"if", "when"} & {token.lower_ for token in tokens}:
+        return False
+    # 2026-12-06: "a player on the other team posted that he wants to die" is not theirs.
+    if {"other", "another", "different"} & {token.lower_ for token in tokens}:
         return False
     for i, token in enumerate(tokens):
         if token.lemma_ in _THIRD_PARTY and token.lower_ not in {"him", "her", "them"}:

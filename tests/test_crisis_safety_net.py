@@ -325,6 +325,19 @@ def test_the_issue_examples_do_not_cry_wolf(text: str) -> None:
         ("i watched a video where a girl cuts herself and now i want to cut myself", "self_harm"),
         # A teacher about their own student is a carer's report, not someone else's.
         ("one of my students wrote in her journal that she wants to die", "self_harm"),
+        # The adult in charge tonight, by role or by what they are doing (2026-12-06, 20th).
+        (
+            "im 16 and watching my sister tonight. she just told me she wants to die, what do i do",
+            "self_harm",
+        ),
+        (
+            "babysitting a 12 year old and she just told me she wants to die. what do i do",
+            "self_harm",
+        ),
+        (
+            "my parents left me in charge of my brother and he told me he wants to kill himself",
+            "self_harm",
+        ),
     ],
 )
 def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -366,6 +379,14 @@ def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
         "friend wants to die, how help",
         "lag makes me wanna die",
         "my ex used to pressure me into sending him pics. we broke up and i blocked him everywhere",
+        # A role that is someone else's ("my coach."), a friend's crisis told to the one in
+        # charge, a quoted title (2026-12-06, 20th).
+        "my coach. he says he wants to kill himself, what do i do",
+        "coach here. a player on the other team posted that he wants to die. what do i do",
+        "coach here but this is about a kid at another school, his dad hits him. what should i do",
+        "teacher here. she said she has no thoughts of ending her life or hurting herself",
+        "im 15 and minding my sister tonight. she says her friend wants to die, what do i do",
+        "teacher here. a pupil wrote 'i want to die' in class, turns out to be the title of a poem",
     ],
 )
 def test_reported_and_resolved_crises_do_not_fire(text: str) -> None:
