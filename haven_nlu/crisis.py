@@ -1280,6 +1280,17 @@ def _still_after(text: str) -> bool:
     return bool(_STILL.search(re.split(r"[.!?\n]", text, maxsplit=1)[0]))
 
 
+# 2026-12-06: an age then and an older age now: "i tried to kill myself at 13. im 16 now".
+_AGE_THEN_NOW = re.compile(r"\bat (?:age )?(\d{1,2})\b[^\d]{0,40}?\bi am (\d{1,2}) now\b")
+
+
+def _younger_then(text: str) -> bool:
+    """The story dated by the child's age then, younger than the age they give now ("at 13")
+    and not a time of day ("i'll do it at 3, i am 15 now" is no younger age)."""
+    found = _AGE_THEN_NOW.search(text)
+    return bool(found) and 8 <= int(found.group(1)) < int(found.group(2))
+
+
 def _dated_later(doc: Doc, span: Span) -> bool:
     """A later sentence dates the story, and nothing up to it keeps it current: "a man followed
     me home ... he was charged. that was three years ago." """
@@ -1344,6 +1355,7 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
         return True
     wide = {token.lemma_ for token in doc[sentence_start : span.end + 25]}
     strong = bool(_STRONG_PAST.search(doc[sentence_start : span.end + 12].text))
+    strong = strong or _younger_then(doc[sentence_start : span.end + 12].text)
     school = bool(_SCHOOL_PAST.search(doc[sentence_start : span.end + 12].text))
     stopped = _IT_STOPPED.search(doc[span.end : span.end + 25].text)
     if stopped and _still_after(doc[span.end : span.end + 40].text[stopped.end() :]):
