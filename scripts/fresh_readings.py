@@ -42,6 +42,7 @@ DETECTOR_BEFORE: Dict[str, str] = {
     **dict.fromkeys(("dev_w", "dev_x", "dev_zh_t", "dev_zh_u"), "b8e6452"),
     **dict.fromkeys(("dev_y", "dev_z", "dev_zh_v", "dev_zh_w"), "cb3bda1"),
     **dict.fromkeys(("dev_za", "dev_zb", "dev_zh_x", "dev_zh_y"), "308f0db"),
+    **dict.fromkeys(("dev_zc", "dev_zh_z"), "14f8936"),
 }
 
 # Run inside the exported tree: one reading per sentence, positives then negatives.
