@@ -1354,9 +1354,9 @@ def _resolved_in_the_past(doc: Doc, span: Span) -> bool:
     if _REPLACED.search(doc[span.end : span.end + 25].text):
         return True
     wide = {token.lemma_ for token in doc[sentence_start : span.end + 25]}
-    strong = bool(_STRONG_PAST.search(doc[sentence_start : span.end + 12].text))
-    strong = strong or _younger_then(doc[sentence_start : span.end + 12].text)
-    school = bool(_SCHOOL_PAST.search(doc[sentence_start : span.end + 12].text))
+    dated = doc[sentence_start : span.end + 12].text
+    strong = bool(_STRONG_PAST.search(dated)) or _younger_then(dated)
+    school = bool(_SCHOOL_PAST.search(dated))
     stopped = _IT_STOPPED.search(doc[span.end : span.end + 25].text)
     if stopped and _still_after(doc[span.end : span.end + 40].text[stopped.end() :]):
         stopped = None
@@ -1721,8 +1721,8 @@ def _quoting_own_child(doc: Doc, span: Span, quoted: Sequence[Tuple[int, int]]) 
     return bool(_OWN_CHILD_NAMED.search(doc[:first].text))
 
 
-# 2026-12-06: quoted words named as a line of a play, a song or a video (2026-12-06: or the
-# title of a poem the class was reading, "it turned out to be the title of a poem").
+# 2026-12-06: quoted words named as a line of a play, a song or a video, or (twentieth session)
+# as the title of a poem the class was reading: "it turned out to be the title of a poem".
 _A_LINE = re.compile(
     r"\b(?:it'?s|its|it is|that'?s|that is|it was|they are|they're|turned out to be"
     r"|turns out to be) (?:just |only |actually )?"
