@@ -761,6 +761,9 @@ def test_the_decision_falls_back_to_the_patterns_when_its_weights_are_unreadable
         # An everyday blade turned on the writer is no kitchen accident (19th).
         ("我爸拿水果刀指著我", "danger"),
         ("我媽拿美工刀說要砍我", "danger"),
+        # Prying open a door or a window; a way of coping that did not last (20th).
+        ("有人在外面撬開我的窗戶", "danger"),
+        ("以前改聽音樂有用 現在又開始割手", "self_harm"),
     ],
 )
 def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -818,6 +821,9 @@ def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
         "媽媽拿水果刀切西瓜 叫我拿盤子",
         "我爸拿美工刀割紙箱 叫我拿膠帶",
         "爸爸拿小刀刻木頭 要我幫他扶著",
+        # A lid to pry open, and a way of coping put in the place of self-harm (20th).
+        "罐頭蓋子打不開 要用什麼撬開",
+        "以前會割手 現在改畫畫",
     ],
 )
 def test_chinese_non_crisis_readings_do_not_cry_wolf(text: str) -> None:
