@@ -1600,8 +1600,7 @@ def _their_images(doc: Doc, span: Span) -> bool:
     near = doc[max(_clause_start(doc, span.start), span.start - 4) : window.end]
     if _FIRST_PERSON_WORDS & _own_words(near) - {"our"}:
         return False
-    before = doc[: window.end].text
-    return not (_OWN_CHILD_NAMED.search(before) or _IN_CHARGE_NOW.search(before))
+    return not _child_in_care_named(doc[: window.end].text)
 
 
 def _someone_elses_images(doc: Doc, span: Span) -> bool:
@@ -1700,6 +1699,13 @@ _IN_CHARGE_NOW = re.compile(
     r"|\brunning an? (?:\w+ ){0,3}(?:camp|club|team|group|session|class|trip)\b"
     r"|\bi coach (?:u ?\d+|under|girls|boys|kids|youth|junior)"
 )
+
+
+def _child_in_care_named(text: str) -> bool:
+    """The writer's own child, or a child they say they are in charge of right now."""
+    return bool(_OWN_CHILD_NAMED.search(text) or _IN_CHARGE_NOW.search(text))
+
+
 # Inflected forms too: the lookup lemmatizer leaves "texted" and "messaged" as they are.
 _MESSAGING = {"text", "message", "say", "write", "tell", "ask", "post", "dm", "scream", "shout",
               "texted", "texting", "messaged", "dmed", "dmd", "snapped"}  # fmt: skip
@@ -1897,8 +1903,7 @@ def _parent_reporting(
     they), no "if", and the match is not in the first person (a quoted "kms")."""
     # "my daughter, 16, asked me to write. she has been ...": the child named earlier.
     named = any(t.lemma_ in _OWN_CHILD and _own_child(doc, t.i) for t in doc[: span.start])
-    before = doc[: span.start].text
-    named = named or bool(_OWN_CHILD_NAMED.search(before) or _IN_CHARGE_NOW.search(before))
+    named = named or _child_in_care_named(doc[: span.start].text)
     if not _own_child(doc, third_at) and not named:
         return False
     if {"if", "when"} & {token.lower_ for token in tokens}:

@@ -337,13 +337,13 @@ def test_the_issue_examples_do_not_cry_wolf(text: str) -> None:
             "babysitting a 12 year old and she just told me she wants to die. what do i do",
             "self_harm",
         ),
-        # ...but not a time of day, nor a past that goes on (2026-12-06, 20th).
-        ("im going to kill myself at 3. im 15 now and nobody cares", "self_harm"),
-        ("i tried to kill myself at 13. im 16 now and i want to try again", "self_harm"),
         (
             "my parents left me in charge of my brother and he told me he wants to kill himself",
             "self_harm",
         ),
+        # An age then and now, but a time of day or a past that goes on (2026-12-06, 20th).
+        ("im going to kill myself at 3. im 15 now and nobody cares", "self_harm"),
+        ("i tried to kill myself at 13. im 16 now and i want to try again", "self_harm"),
     ],
 )
 def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -385,10 +385,10 @@ def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
         "friend wants to die, how help",
         "lag makes me wanna die",
         "my ex used to pressure me into sending him pics. we broke up and i blocked him everywhere",
-        # A role that is someone else's ("my coach."), a friend's crisis told to the one in
-        # charge, a quoted title (2026-12-06, 20th).
         # An age then and an older age now (2026-12-06, 20th).
         "i tried to kill myself at 12. i'm 15 now and life is good",
+        # A role that is someone else's ("my coach."), another team's or school's child, a
+        # denial over "or", a friend's crisis told to the one in charge, a quoted title (20th).
         "my coach. he says he wants to kill himself, what do i do",
         "coach here. a player on the other team posted that he wants to die. what do i do",
         "coach here but this is about a kid at another school, his dad hits him. what should i do",
