@@ -1638,13 +1638,14 @@ _OWN_CHILD = set(_CHILD_NOUNS) | {"boy", "girl", "teen", "teenager", "ward", "st
 
 
 # Roles of an adult in charge of children, and the words that make such a word someone else's
-# ("my coach", "the teacher") when they open a message.
+# ("my coach", "the teacher", "mum's coach") when they open a message. The text is normalised
+# first, so "ur" is "your" and "mum's" is "mum" by then.
 _IN_CHARGE_ROLE = (
     r"(?:coach|counsell?or|counselor|teacher|tutor|instructor|pastor|babysitter|nanny|bus driver"
     r"|driver|camp leader|scout leader|youth leader|trainer|youth worker|teaching assistant"
     r"|childminder|chaperone)"
 )
-_NOT_A_ROLE_OPENER = r"(?:my|our|his|her|their|the|a|an|this|that|your|ur|mom's|mum's|dad's)"
+_NOT_A_ROLE_OPENER = r"(?:my|our|his|her|their|the|a|an|this|that|your|mom|mum|dad)"
 
 
 # A parent or carer naming the child: "my son", "my 13-year-old", "the 12 year old in my care"
