@@ -1540,6 +1540,8 @@ def _about_someone_else(doc: Doc, span: Span) -> bool:
     # "they said they'll ruin my life": a pronoun's words about the child are a threat to it.
     # ("a kid in my class said i should kill myself" stays a report of bullying.)
     pronoun = bool(third) and before[third[0]] in {"he", "she", "they"}
+    if _shown_their_own(tokens[first_after:]):
+        return True
     if (_FIRST_PERSON_WORDS & set(between)) and (not reported or (pronoun and "my" in between)):
         return False
     # "he says he'll share it with my school", "... our special friendship": the child's own
@@ -1552,6 +1554,18 @@ def _about_someone_else(doc: Doc, span: Span) -> bool:
     if not reported and (_FIRST_PERSON_WORDS & (_own_words(span) | after)):
         return False
     return True
+
+
+def _shown_their_own(between: Sequence[Token]) -> bool:
+    """2026-12-07: "my friend sent me a snap of her arms all cut up": the writer only as the one
+    shown or told, and the match opens on the third person's own ("her", "his", "their")."""
+    if not between or between[-1].lower_ not in {"her", "his", "their"}:
+        return False
+    return all(
+        token.lower_ in {"me", "us"} and token.i > 0 and token.doc[token.i - 1].lemma_ in _TOLD_ME
+        for token in between
+        if token.lower_ in _CHILDS_OWN
+    )
 
 
 # 2026-12-06: the writer only as the one who came across the poster: "i found a page that posts".
@@ -1930,6 +1944,9 @@ def _peer_subject(doc: Doc, span: Span) -> bool:
     # 2026-12-05: "my duo keeps saying he'll kms": "kms" is "kill myself" whoever says it.
     said_by = {token.lower_ for token in doc[max(before.start, span.start - 3) : span.start]}
     slang = bool(said_by & {"he", "she", "they", "he'll", "she'll"})
+    after_peer = [token for token in before if token.idx >= peer_chars.stop]
+    if _shown_their_own(after_peer) and not _CHILDS_OWN & {token.lower_ for token in span}:
+        return True
     return not any(
         token.lower_ in _CHILDS_OWN
         and token.idx not in peer_chars

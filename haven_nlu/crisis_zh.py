@@ -138,6 +138,10 @@ _WITH_OTHER = re.compile(r"(?<![他她們人])(?:跟|和|與)(?:網友|朋友|�
 _WE = re.compile("我們")
 # "留言說", "po文寫": a report of what someone said, right before a match.
 _SPEECH_BEFORE = re.compile(r"(?:說|講|留言|寫|貼文|po文|發文)$")
+# A clause that starts by saying, its speaker left unsaid ("還一直說想死").
+_SPEECH_OPENS = re.compile(
+    r"(?:還|又|也|都|就|一直|常常|老是|總是|每天)*(?:說|講)(?:她|他)?(?:好|很|真的|超)?(?:想|要)?$"
+)
 # "打小孩算家暴嗎": whether something counts as the subject, right before a match (not 打算, 就算).
 _COUNTS_AS = re.compile(r"(?<![打計就總])算(?:是|不算)?$")
 _THIS_CASE = re.compile(r"(?:這樣|這種|這個|這)(?:子)?(?:也|還)?算")
@@ -1023,7 +1027,14 @@ class ChineseCrisisDetector:
         ("跟朋友說自己想死")."""
         before = message.text[sentence_start:start]
         said = max(before.rfind("說自己"), before.rfind("講自己"))
-        if said < 0 or not self._peer_subject(message, sentence_start + said):
+        if said < 0:
+            # 2026-12-07: or a clause that opens on the saying and names no one, so its speaker
+            # is the one the sentence is about ("我朋友最近常在IG發很黑暗的東西 說想割手").
+            clause_start, _ = message.clause(start, start)
+            if not _SPEECH_OPENS.match(message.text[clause_start:start]):
+                return False
+            said = clause_start - sentence_start
+        if not self._peer_subject(message, sentence_start + said):
             return False
         return not _EXPLICIT_WRITER.search(self._own_other(before[said:]))
 

@@ -344,6 +344,9 @@ def test_the_issue_examples_do_not_cry_wolf(text: str) -> None:
         # An age then and now, but a time of day or a past that goes on (2026-12-06, 20th).
         ("im going to kill myself at 3. im 15 now and nobody cares", "self_harm"),
         ("i tried to kill myself at 13. im 16 now and i want to try again", "self_harm"),
+        # Shown someone's cuts, but the cut arms are the writer's own (21st).
+        ("my friend saw my arms all cut up and told my mum", "self_harm"),
+        ("she showed me her arms all cut up and i showed her my arms all cut up", "self_harm"),
     ],
 )
 def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -395,6 +398,8 @@ def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
         "teacher here. she said she has no thoughts of ending her life or hurting herself",
         "im 15 and minding my sister tonight. she says her friend wants to die, what do i do",
         "teacher here. a pupil wrote 'i want to die' in class, turns out to be the title of a poem",
+        # The writer only as the one shown a friend's own cuts (21st).
+        "my mate showed me his wrists all cut up last night, i feel sick",
     ],
 )
 def test_reported_and_resolved_crises_do_not_fire(text: str) -> None:
@@ -764,6 +769,8 @@ def test_the_decision_falls_back_to_the_patterns_when_its_weights_are_unreadable
         # Prying open a door or a window; a way of coping that did not last (20th).
         ("有人在外面撬開我的窗戶", "danger"),
         ("以前改聽音樂有用 現在又開始割手", "self_harm"),
+        # A clause opening on the saying, after the writer is named, is the writer's (21st).
+        ("同學都不理我 每天都在哭 說想死", "self_harm"),
     ],
 )
 def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -824,6 +831,8 @@ def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
         # A lid to pry open, and a way of coping put in the place of self-harm (20th).
         "罐頭蓋子打不開 要用什麼撬開",
         "以前會割手 現在改畫畫",
+        # A clause that opens on the saying speaks for the peer the sentence is about (21st).
+        "我同學這幾天都在限動貼很負面的東西，還一直說想割腕",
     ],
 )
 def test_chinese_non_crisis_readings_do_not_cry_wolf(text: str) -> None:
