@@ -1031,6 +1031,9 @@ class CrisisDetector:
         opening = doc[_clause_start(doc, span.start) : span.start].text
         if category == "abuse" and _PET_SUBJECT.search(opening):
             return "hyperbole"
+        # 2026-12-07: "the dog is hiding under the table again": the pet hides, not the child.
+        if category == "danger" and _ANIMAL_SUBJECT.search(opening):
+            return "context"
         if _refused_and_safe(doc, span):
             return "past"
         if category == "self_harm" and _past_state(doc, span):
@@ -1178,10 +1181,12 @@ def _answering_no(doc: Doc, index: int, clause_start: int) -> bool:
 
 
 # 2026-12-05: a pet or a thing as the one who "abuses": "my cat is abusing me lol".
+_PETS = "cat|dog|puppy|kitten|hamster|pet|parrot|rabbit|bunny|budgie"
 _PET_SUBJECT = re.compile(
-    r"\b(?:my|our|the|this) (?:cat|dog|puppy|kitten|hamster|pet|parrot|rabbit|bunny|budgie|phone"
-    r"|laptop|printer|alarm)(?: \w+){0,2}\s*$"
+    rf"\b(?:my|our|the|this) (?:{_PETS}|phone|laptop|printer|alarm)(?: \w+){{0,2}}\s*$"
 )
+# 2026-12-07: an animal, not a phone ("these older dudes took my phone and wont let me leave").
+_ANIMAL_SUBJECT = re.compile(rf"\b(?:my|our|the|this) (?:{_PETS})(?: \w+){{0,2}}\s*$")
 # 2026-12-05: a request refused and the child safe after it: "someone asked me for pics but i said
 # no, blocked him and told my mum, so i'm fine" (not "... but he keeps asking").
 _REFUSED = re.compile(r"\b(?:said no|refused|blocked (?:him|her|them|the account))\b")

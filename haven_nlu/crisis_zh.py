@@ -205,6 +205,14 @@ _SAID_IT = re.compile(
 )
 # 2026-12-06: a blade named by the tool it came from ("削鉛筆機拆下來的刀片", "削鉛筆的刀片").
 _TOOL_USE = re.compile(r"削鉛筆(?:機|器)?")
+# Wanting it, right before a match: "好想割手", "忍不住又劃", "故意割".
+_WISHES = ("想", "想要", "故意", "忍不住", "衝動")
+_WISH_BEFORE = re.compile(rf"(?:{'|'.join(_WISHES)})(?:又|再|去|要|把)?$")
+# Cut by a thing, not with it: "被美工刀劃到", "被紙割到", "被草割傷" (not "被他用刀割").
+_CUT_BY_A_THING = re.compile(
+    r"被(?:美工刀|刀片|刀子|菜刀|水果刀|小刀|剪刀|紙|玻璃|釘子|鐵絲|樹枝|草|罐頭|鐵片)"
+    r"(?:割|劃|刮|刺|戳)(?:到|傷|破)"
+)
 # 2026-12-06: the writer turns to their own doings of late ("… 我最近會用熱水燙手").
 _OWN_NEWS = re.compile(r"我(?:也|自己)?(?:最近|今天|剛剛|昨天|每天|常常)")
 # 2026-12-06: the agent of a passive ("被同學說是…之後回家又割了"): the one it was done to, the
@@ -591,6 +599,11 @@ class ChineseCrisisDetector:
                             phrase.category in ("danger", "abuse")
                             and any(w in message.text[start:end] for w in self._words("accident"))
                         )
+                        # 2026-12-07: cut by a thing ("被美工刀劃到").
+                        or (
+                            phrase.category == "self_harm"
+                            and self._cut_by_a_thing(message, start, end)
+                        )
                         # 2026-12-04: "美工刀拆箱，我一直怕割": a chore in a self-harm match.
                         or (
                             phrase.category == "self_harm"
@@ -599,6 +612,7 @@ class ChineseCrisisDetector:
                     )
                     # Looked for only once an accident is in sight: most matches have none.
                     and not self._threatened(message, start, end)
+                    and not self._wished(message, start)
                 ),
             ),
             (
@@ -680,6 +694,18 @@ class ChineseCrisisDetector:
         _, sentence_end = message.sentence(end, end)
         near = message.text[start : min(sentence_end, end + _AFTER)]
         return _has(near, self._words("threat"))
+
+    def _cut_by_a_thing(self, message: _Text, start: int, end: int) -> bool:
+        """2026-12-07: cut by a thing, passive and resultative, around the match ("是被美工刀劃到",
+        "手被草割到"): what happened to the writer, not what they did."""
+        return bool(_CUT_BY_A_THING.search(message.text[max(0, start - 3) : end + 3]))
+
+    def _wished(self, message: _Text, start: int) -> bool:
+        """2026-12-07: a wish or an urge right before the match ("切菜的時候好想割手", "割草的時候
+        突然想割下去"): wanting it is no accident, whatever the chore around it."""
+        clause_start, _ = message.clause(start, start)
+        before = message.text[clause_start:start]
+        return bool(_WISH_BEFORE.search(before)) or message.text.startswith(_WISHES, start)
 
     def _accident_before(self, message: _Text, start: int) -> bool:
         """An accident in the clause before the match ("切菜不小心割到手"), but not one of

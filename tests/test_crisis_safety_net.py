@@ -347,6 +347,7 @@ def test_the_issue_examples_do_not_cry_wolf(text: str) -> None:
         # Shown someone's cuts, but the cut arms are the writer's own (21st).
         ("my friend saw my arms all cut up and told my mum", "self_harm"),
         ("she showed me her arms all cut up and i showed her my arms all cut up", "self_harm"),
+        ("my dog and i are hiding in the closet, he is drunk and yelling", "danger"),
     ],
 )
 def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -398,8 +399,9 @@ def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
         "teacher here. she said she has no thoughts of ending her life or hurting herself",
         "im 15 and minding my sister tonight. she says her friend wants to die, what do i do",
         "teacher here. a pupil wrote 'i want to die' in class, turns out to be the title of a poem",
-        # The writer only as the one shown a friend's own cuts (21st).
+        # The writer only as the one shown a friend's own cuts; a pet that hides (21st).
         "my mate showed me his wrists all cut up last night, i feel sick",
+        "fireworks outside and our puppy is hiding behind the sofa, poor thing",
     ],
 )
 def test_reported_and_resolved_crises_do_not_fire(text: str) -> None:
@@ -771,6 +773,9 @@ def test_the_decision_falls_back_to_the_patterns_when_its_weights_are_unreadable
         ("以前改聽音樂有用 現在又開始割手", "self_harm"),
         # A clause opening on the saying, after the writer is named, is the writer's (21st).
         ("同學都不理我 每天都在哭 說想死", "self_harm"),
+        # Wanting to cut is no accident, whatever the chore around it (21st).
+        ("割草的時候突然好想割手", "self_harm"),
+        ("切菜的時候好想割下去", "self_harm"),
     ],
 )
 def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -833,6 +838,12 @@ def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
         "以前會割手 現在改畫畫",
         # A clause that opens on the saying speaks for the peer the sentence is about (21st).
         "我同學這幾天都在限動貼很負面的東西，還一直說想割腕",
+        # A craft knife on card or foam board in art class; cut by a thing, not with it; a
+        # field's grass or rice cut in a self-harm match (21st).
+        "勞作課要拿美工刀割珍珠板 做立體卡片",
+        "手上的傷不是割腕 是被美工刀劃到的",
+        "阿嬤叫我去菜園割草 手被草割到好幾條",
+        "暑假去外婆家割稻 手被稻葉割傷",
     ],
 )
 def test_chinese_non_crisis_readings_do_not_cry_wolf(text: str) -> None:
