@@ -1545,7 +1545,7 @@ def _about_someone_else(doc: Doc, span: Span) -> bool:
     # "they said they'll ruin my life": a pronoun's words about the child are a threat to it.
     # ("a kid in my class said i should kill myself" stays a report of bullying.)
     pronoun = bool(third) and before[third[0]] in {"he", "she", "they"}
-    if _shown_their_own(tokens[first_after:]):
+    if _shown_their_own(tokens[first_after:]) and not _CHILDS_OWN & _own_words(span):
         return True
     if (_FIRST_PERSON_WORDS & set(between)) and (not reported or (pronoun and "my" in between)):
         return False
