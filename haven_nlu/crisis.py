@@ -1181,12 +1181,15 @@ def _answering_no(doc: Doc, index: int, clause_start: int) -> bool:
 
 
 # 2026-12-05: a pet or a thing as the one who "abuses": "my cat is abusing me lol".
+def _opening_subject(nouns: str) -> re.Pattern:
+    """One of ``nouns`` as the subject a clause opens on, up to the match: "the dog is"."""
+    return re.compile(rf"\b(?:my|our|the|this) (?:{nouns})(?: \w+){{0,2}}\s*$")
+
+
 _PETS = "cat|dog|puppy|kitten|hamster|pet|parrot|rabbit|bunny|budgie"
-_PET_SUBJECT = re.compile(
-    rf"\b(?:my|our|the|this) (?:{_PETS}|phone|laptop|printer|alarm)(?: \w+){{0,2}}\s*$"
-)
+_PET_SUBJECT = _opening_subject(f"{_PETS}|phone|laptop|printer|alarm")
 # 2026-12-07: an animal, not a phone ("these older dudes took my phone and wont let me leave").
-_ANIMAL_SUBJECT = re.compile(rf"\b(?:my|our|the|this) (?:{_PETS})(?: \w+){{0,2}}\s*$")
+_ANIMAL_SUBJECT = _opening_subject(_PETS)
 # 2026-12-05: a request refused and the child safe after it: "someone asked me for pics but i said
 # no, blocked him and told my mum, so i'm fine" (not "... but he keeps asking").
 _REFUSED = re.compile(r"\b(?:said no|refused|blocked (?:him|her|them|the account))\b")

@@ -206,7 +206,7 @@ _SAID_IT = re.compile(
 # 2026-12-06: a blade named by the tool it came from ("削鉛筆機拆下來的刀片", "削鉛筆的刀片").
 _TOOL_USE = re.compile(r"削鉛筆(?:機|器)?")
 # Wanting it, right before a match: "好想割手", "忍不住又劃", "故意割".
-_WISHES = ("想", "想要", "故意", "忍不住", "衝動")
+_WISHES = ("想", "故意", "忍不住", "衝動")  # 想 holds 想要
 _WISH_BEFORE = re.compile(rf"(?:{'|'.join(_WISHES)})(?:又|再|去|要|把)?$")
 # Cut by a thing, not with it: "被美工刀劃到", "被紙割到", "被草割傷" (not "被他用刀割").
 _CUT_BY_A_THING = re.compile(
