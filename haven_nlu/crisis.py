@@ -313,7 +313,10 @@ _TRIVIAL_CAUSE = re.compile(
     r"|peas|mushrooms"
     # 2026-12-06: a game, schoolwork, a lost save, a parent dancing.
     r"|games?|revision|essay|quiz|chemistry|physics|maths|biology|save file"
-    r"|update|danc(?:es|ing)|demoted|derank(?:ed)?|silver|bronze)\b"
+    r"|update|danc(?:es|ing)|demoted|derank(?:ed)?|silver|bronze"
+    # 2026-12-07 (22nd): clothes, a game's servers, a rage quit.
+    r"|outfit|dress|jeans|jacket|coat|skirt|shirt|shoes|trainers|sneakers"
+    r"|servers?|rage ?quit(?:ting)?)\b"
     r"|\bif (?:we|i|they) (?:lose|lost)\b|\bmakes? me eat\b"
     r"|\bif i (?:hear|see|read) (?:the|that|this) (?:word|phrase|song|name)\b"
     # 2026-12-04: a meme repeated: "if one more person says six seven i'll ... lol".

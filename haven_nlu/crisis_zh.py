@@ -195,7 +195,9 @@ _NAMED_TOPIC = re.compile(
     r"(?:主題是|題目是|負責的部分是|要寫的是|解釋|不一定等於|不等於"
     r"|問(?:對方|朋友|同學)(?:是不是|有沒有|會不會)"
     # 2026-12-06c: "一段關於網路性騷擾的內容": what a talk or a text is about.
-    r"|關於(?:網路|校園|職場|兒少|兒童|青少年|數位)?)想?$"
+    r"|關於(?:網路|校園|職場|兒少|兒童|青少年|數位)?"
+    # 2026-12-07 (22nd): what a video or a channel teaches anyone ("影片在教人怎麼自殺").
+    r"|教人(?:怎麼|如何|怎樣)?)想?$"
 )
 # 2026-12-06: the writer asked to keep something quiet ("叫我不要跟大人說").
 _KEEP_QUIET = re.compile(r"(?:叫|要)我(?:不要|別|不能|不准)")
@@ -248,6 +250,14 @@ _NOW_SINCE = re.compile(
 )
 # 2026-12-06c: "好" of degree ("現在好怕", "現在好想死") is no "好" of being well.
 _NOT_WELL = re.compile(r"好(?:怕|可怕|害怕|恐怖|痛|難過|想|累|煩|絕望|不|難受|崩潰)")
+# 2026-12-07 (22nd): "現在還好" is fine now, not "現在還…" (still): no relapse.
+_STILL_FINE = re.compile(r"還(?=好|可以|不錯|ok|OK)")
+# 2026-12-07 (22nd): an animal right before a danger match ("我家的貓被關在廁所", "狗狗被鎖在
+# 陽台"): the pet is the one shut in, not the writer (but "我跟貓被關在廁所" is both).
+_ANIMAL_BEFORE = re.compile(
+    r"^[^跟和與]*(?:貓|狗|貓咪|狗狗|寵物|兔子|倉鼠|鸚鵡|天竺鼠|烏龜|小鳥|鳥|牠)"
+    r"(?:又|也|一直|常常|都|就)?$"
+)
 _LOOK_BACK = 15  # characters searched for the subject before a match
 _PASSIVE_LOOK_BACK = 8  # characters searched for the 被 of a victim's form ("被網友拿照片勒索")
 _MEDIA_LOOK_BACK = 20
@@ -613,6 +623,13 @@ class ChineseCrisisDetector:
                     # Looked for only once an accident is in sight: most matches have none.
                     and not self._threatened(message, start, end)
                     and not self._wished(message, start)
+                ),
+            ),
+            (
+                "pet",
+                lambda: (
+                    phrase.category == "danger"
+                    and bool(_ANIMAL_BEFORE.search(text[message.clause(start, start)[0] : start]))
                 ),
             ),
             (
@@ -1238,7 +1255,7 @@ class ChineseCrisisDetector:
         ]
         if settled:
             story, relapse = story[: min(settled)], story[min(settled) :]
-            if _has(relapse, self._context.get("relapse") or ()):
+            if _has(_STILL_FINE.sub("＿", relapse), self._context.get("relapse") or ()):
                 return False
         if _has(story + " " + frame, self._words("current")):
             return False  # "一直" after the match is the help: "後來輔導老師一直陪我"

@@ -348,6 +348,10 @@ def test_the_issue_examples_do_not_cry_wolf(text: str) -> None:
         ("my friend saw my arms all cut up and told my mum", "self_harm"),
         ("she showed me her arms all cut up and i showed her my arms all cut up", "self_harm"),
         ("my dog and i are hiding in the closet, he is drunk and yelling", "danger"),
+        # Told to kill themselves and agreeing; the writer as the cause is no joke (22nd).
+        ("ppl in my dms keep saying kys. honestly maybe they're right", "self_harm"),
+        ("a kid in my class told me to go die and i think i will", "self_harm"),
+        ("im so ugly i want to die", "self_harm"),
     ],
 )
 def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -402,6 +406,10 @@ def test_english_crisis_forms_are_caught(text: str, category: str) -> None:
         # The writer only as the one shown a friend's own cuts; a pet that hides (21st).
         "my mate showed me his wrists all cut up last night, i feel sick",
         "fireworks outside and our puppy is hiding behind the sofa, poor thing",
+        # A cause in clothes or a game's servers; told "kys" and planning to report it (22nd).
+        "this jacket is so ugly i want to die lol",
+        "if the server stays down one more hour im gonna end it all, rage quitting",
+        "someone commented kys on my video, maybe i should report it",
     ],
 )
 def test_reported_and_resolved_crises_do_not_fire(text: str) -> None:
@@ -776,6 +784,13 @@ def test_the_decision_falls_back_to_the_patterns_when_its_weights_are_unreadable
         # Wanting to cut is no accident, whatever the chore around it (21st).
         ("割草的時候突然好想割手", "self_harm"),
         ("切菜的時候好想割下去", "self_harm"),
+        # Hit harder than before, the wound told as a parent's doing, lines added on the arm,
+        # an end with everything ready after a denial (22nd).
+        ("社工來過以後 我媽打得更兇了", "abuse"),
+        ("老師 我腿上的瘀青是我爸踢的 不是跌倒", "abuse"),
+        ("手臂上的線今天又多了兩條", "self_harm"),
+        ("我不是要自殘 我是要直接結束 一切都準備好了", "self_harm"),
+        ("我跟狗狗被關在陽台 好冷好怕", "danger"),
     ],
 )
 def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
@@ -844,6 +859,18 @@ def test_chinese_crisis_forms_are_caught(text: str, category: str) -> None:
         "手上的傷不是割腕 是被美工刀劃到的",
         "阿嬤叫我去菜園割草 手被草割到好幾條",
         "暑假去外婆家割稻 手被稻葉割傷",
+        # A pet shut in, a video or a channel that teaches anyone, a time that is over, a
+        # blackmailer caught and the writer fine now, an embarrassment, a paper craft, what
+        # experts say in a lesson (22nd).
+        "狗狗被我弟鎖在陽台一整晚 還好沒事",
+        "有個影片在教人怎麼割腕 我要怎麼檢舉",
+        "被欺負到想自殺的那段日子已經過去了 現在很好",
+        "之前勒索我的那個人已經被抓了 我現在還可以",
+        "好尷尬喔 想死 在公車上跌倒",
+        "剪紙雕的時候美工刀割歪了",
+        "被勒索時專家都說不要付錢 為什麼 資訊課要報告",
+        "打羽球的時候對手打得更兇",
+        "我衣服上的線又多了",
     ],
 )
 def test_chinese_non_crisis_readings_do_not_cry_wolf(text: str) -> None:
