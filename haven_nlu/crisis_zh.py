@@ -625,22 +625,7 @@ class ChineseCrisisDetector:
                     and not self._wished(message, start)
                 ),
             ),
-            (
-                "pet",
-                lambda: (
-                    phrase.category == "danger"
-                    and bool(_ANIMAL_BEFORE.search(text[message.clause(start, start)[0] : start]))
-                ),
-            ),
-            (
-                "pet",
-                lambda: (
-                    phrase.category == "self_harm"
-                    and bool(self._pet.search(message.text))
-                    # "說是貓抓的 但我們家根本沒有貓": the excuse refuted.
-                    and not _has(message.text, self._context.get("no_pet") or ())
-                ),
-            ),
+            ("pet", lambda: self._pets_doing(message, start, phrase)),
             ("pretend", lambda: any(before.endswith(w) for w in self._words("pretend"))),
             # 2026-12-04 (11th): a fear that proved wrong, in the match's clause ("還以為被網友
             # 帶走 結果她在同學家睡著了", "本來以為是有人打他").
@@ -723,6 +708,19 @@ class ChineseCrisisDetector:
         clause_start, _ = message.clause(start, start)
         before = message.text[clause_start:start]
         return bool(_WISH_BEFORE.search(before)) or message.text.startswith(_WISHES, start)
+
+    def _pets_doing(self, message: _Text, start: int, phrase: _Phrase) -> bool:
+        """A pet, not the writer: a wound a pet made ("貓抓的"), unless the excuse is refuted
+        ("說是貓抓的 但我們家根本沒有貓"), or, 2026-12-07 (22nd), an animal shut in right before
+        a danger match ("我家的貓被關在廁所")."""
+        if phrase.category == "danger":
+            clause_start, _ = message.clause(start, start)
+            return bool(_ANIMAL_BEFORE.search(message.text[clause_start:start]))
+        return (
+            phrase.category == "self_harm"
+            and bool(self._pet.search(message.text))
+            and not _has(message.text, self._context.get("no_pet") or ())
+        )
 
     def _accident_before(self, message: _Text, start: int) -> bool:
         """An accident in the clause before the match ("切菜不小心割到手"), but not one of
