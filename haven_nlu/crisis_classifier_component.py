@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -25,10 +25,13 @@ from haven_nlu.crisis_classifier import (
     LABELLED_SET_WEIGHT,
     PROBABILITY_KEY,
     SENTENCE_PROBABILITY_KEY,
+    TRAINING_DATA_CRISIS,
+    TRAINING_DATA_OTHER,
     UNNEGATED_PROBABILITY_KEY,
     CrisisClassifier,
     Example,
     labelled_set_examples,
+    labelled_set_kinds,
     sets_digest,
 )
 from haven_nlu.crisis_component import CRISIS_ONLY_INTENTS, URGENT_INTENTS
@@ -37,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "PROBABILITY_KEY",
+    "CrisisExamples",
     "CrisisSecondOpinion",
     "crisis_examples",
     "intent_examples",
@@ -65,20 +69,29 @@ def intent_examples(examples: Iterable[Tuple[str, str]]) -> List[Example]:
     ]
 
 
-def crisis_examples(
-    training_data: TrainingData, set_paths: Sequence[Path]
-) -> Tuple[List[Example], List[float]]:
+class CrisisExamples(NamedTuple):
+    """What the crisis classifier learns from: the examples, what each counts, and its class."""
+
+    examples: List[Example]
+    weights: List[float]
+    kinds: List[str]
+
+
+def crisis_examples(training_data: TrainingData, set_paths: Sequence[Path]) -> CrisisExamples:
     """What the crisis classifier learns from, and how much each example counts: the training
-    data's intents once, the labelled sets' sentences ``LABELLED_SET_WEIGHT`` times."""
+    data's intents once, as crisis or not, the labelled sets' sentences ``LABELLED_SET_WEIGHT``
+    times, each with its category or kind."""
     examples = intent_examples(
         (message.get(TEXT), message.get(INTENT)) for message in training_data.intent_examples
     )
     weights = [1.0] * len(examples)
+    kinds = [TRAINING_DATA_CRISIS if label else TRAINING_DATA_OTHER for _, label in examples]
     for path in set_paths:
         labelled = labelled_set_examples(path)
         examples.extend(labelled)
         weights.extend([LABELLED_SET_WEIGHT] * len(labelled))
-    return examples, weights
+        kinds.extend(labelled_set_kinds(path))
+    return CrisisExamples(examples, weights, kinds)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -140,8 +153,9 @@ class CrisisSecondOpinion(GraphComponent):
         return cls(config, model_storage, resource, classifier)
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples, weights = crisis_examples(training_data, labelled_set_paths(self._config))
-        self._classifier = CrisisClassifier.fit(examples, weights)
+        self._classifier = CrisisClassifier.fit(
+            *crisis_examples(training_data, labelled_set_paths(self._config))
+        )
         with self._model_storage.write_to(self._resource) as directory:
             self._classifier.save(directory)
         return self._resource

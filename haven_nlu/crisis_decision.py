@@ -12,7 +12,7 @@ text it has never seen:
 - the patterns as they were before each labelled set was tuned on (``fresh_readings.json``, one
   reading per sentence from the commit before the set was added), since the patterns of today
   know their tuning sets by heart;
-- the crisis classifier with that set left out of its training;
+- the crisis classifier with that set (and the others of its group) left out of its training;
 - the intent classifier, which never trains on the labelled sets.
 
 Over 30 sets (about 8,600 crises and 8,600 hard negatives, each set left out of the fit) the

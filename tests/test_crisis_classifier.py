@@ -11,8 +11,11 @@ import yaml
 
 from haven_nlu.crisis_classifier import (
     LABELLED_SET_WEIGHT,
+    TRAINING_DATA_CRISIS,
+    TRAINING_DATA_OTHER,
     CrisisClassifier,
     labelled_set_examples,
+    labelled_set_kinds,
     log_count_ratio,
     negation_marked,
     sets_digest,
@@ -73,23 +76,78 @@ def test_a_labelled_sentence_counts_more_than_a_topic_example(tmp_path: Path) ->
             Message(data={TEXT: "kms", INTENT: "crisis_self_harm"}),
         ]
     )
-    examples, weights = crisis_examples(topics, [path])
+    examples, weights, kinds = crisis_examples(topics, [path])
     assert examples == [("hi", 0), ("kms", 1), ("cant go on", 1), ("this game kills me", 0)]
     assert weights == [1.0, 1.0, LABELLED_SET_WEIGHT, LABELLED_SET_WEIGHT]
     assert LABELLED_SET_WEIGHT > 1
+    assert kinds == [TRAINING_DATA_OTHER, TRAINING_DATA_CRISIS, "crisis:crisis", "other_topic"]
+
+
+def test_each_labelled_sentence_is_learnt_as_its_category_or_kind(tmp_path: Path) -> None:
+    path = tmp_path / "set.yml"
+    path.write_text(
+        "positives: [{text: he wants nudes, category: coercion}, {text: kms, category: suicide}]\n"
+        "negatives: [{text: this game kills me, kind: hyperbole},"
+        " {text: my friend, kind: third_party}]\n",
+        encoding="utf-8",
+    )
+    # The first sets' older names are read as the later ones.
+    assert labelled_set_kinds(path) == [
+        "crisis:sexual_coercion", "crisis:suicide", "hyperbole", "third_party_report"
+    ]  # fmt: skip
+    kinds = {kind for path in configured_sets() for kind in labelled_set_kinds(path)}
+    assert {k for k in kinds if not k.startswith("crisis:")} == {
+        "hyperbole", "education", "third_party_report", "negated", "quoted", "media",
+        "other_topic", "past_resolved", "parent_question",
+    }  # fmt: skip
+    assert {k for k in kinds if k.startswith("crisis:")} == {
+        "crisis:suicide", "crisis:self_harm", "crisis:abuse", "crisis:sexual_coercion",
+        "crisis:sextortion", "crisis:danger", "crisis:parent",
+    }  # fmt: skip
+
+
+def test_a_crisis_class_must_name_a_crisis() -> None:
+    examples = [("i want to die", 1), ("this game kills me", 0)]
+    with pytest.raises(ValueError):
+        CrisisClassifier.fit(examples, kinds=["hyperbole", "crisis:suicide"])
 
 
 @pytest.fixture(scope="module")
 def small_classifier() -> CrisisClassifier:
-    return CrisisClassifier.fit(labelled_set_examples(TUNING / "dev_a.yml"))
+    path = TUNING / "dev_a.yml"
+    return CrisisClassifier.fit(labelled_set_examples(path), kinds=labelled_set_kinds(path))
+
+
+def test_the_crisis_probability_is_the_share_of_the_crisis_classes(
+    small_classifier: CrisisClassifier,
+) -> None:
+    """With the kinds, every regression gives each kind a probability and the crisis classes'
+    share is the reading; without them it is the one crisis class, and both rank alike."""
+    examples = labelled_set_examples(TUNING / "dev_b.yml")
+    texts = [text for text, _ in examples]
+    assert small_classifier._weights["coef"].shape[0] == 16  # 7 crisis classes, 9 kinds
+    assert small_classifier._crisis_classes.sum() == 7
+    binary = CrisisClassifier.fit(labelled_set_examples(TUNING / "dev_a.yml"))
+    assert binary._weights["coef"].shape[0] == 1
+    by_kind, crisis_or_not = (model.probabilities(texts) for model in (small_classifier, binary))
+    assert by_kind != pytest.approx(crisis_or_not)
+    for scores in (by_kind, crisis_or_not):
+        crisis = [p for p, (_, label) in zip(scores, examples, strict=True) if label]
+        other = [p for p, (_, label) in zip(scores, examples, strict=True) if not label]
+        assert all(0 <= p <= 1 for p in scores)
+        assert np.mean(crisis) - np.mean(other) > 0.3
 
 
 def test_weights_change_what_it_learns(small_classifier: CrisisClassifier) -> None:
-    examples = labelled_set_examples(TUNING / "dev_a.yml")
-    # Counting every crisis ten times pulls every reading towards crisis.
-    heavier = CrisisClassifier.fit(examples, [10.0 if label else 1.0 for _, label in examples])
-    text = ["my dog died and i am sad"]
-    assert heavier.probabilities(text)[0] > small_classifier.probabilities(text)[0]
+    path = TUNING / "dev_a.yml"
+    examples, kinds = labelled_set_examples(path), labelled_set_kinds(path)
+    # Counting every exaggeration ten times pulls the readings of their like away from crisis
+    # (crises and the rest still weigh the same in total).
+    heavier = CrisisClassifier.fit(
+        examples, [10.0 if kind == "hyperbole" else 1.0 for kind in kinds], kinds
+    )
+    text = ["this maths homework is literally killing me lol"]
+    assert heavier.probabilities(text)[0] < small_classifier.probabilities(text)[0]
 
 
 def test_the_ratio_favours_what_crises_contain_and_tempers_the_rest() -> None:
@@ -156,7 +214,8 @@ def test_sentences_of_many_texts_score_as_one_text_at_a_time(
 
 
 def test_training_is_deterministic(small_classifier: CrisisClassifier) -> None:
-    again = CrisisClassifier.fit(labelled_set_examples(TUNING / "dev_a.yml"))
+    path = TUNING / "dev_a.yml"
+    again = CrisisClassifier.fit(labelled_set_examples(path), kinds=labelled_set_kinds(path))
     texts = ["i want to end it", "this homework is killing me"]
     assert again.probabilities(texts) == small_classifier.probabilities(texts)
 

@@ -181,11 +181,14 @@ def _with_safety_net(
     return parse
 
 
-def second_opinion_without(held_out: Path, training_data: TrainingData) -> CrisisClassifier:
-    """The crisis classifier as ``rasa train`` builds it, but with ``held_out`` left out of its
-    training, so that a tuning set is scored by a classifier that never saw it."""
+def second_opinion_without(
+    held_out: Sequence[Path], training_data: TrainingData
+) -> CrisisClassifier:
+    """The crisis classifier as ``rasa train`` builds it, but with the sets ``held_out`` left out
+    of its training, so that a tuning set is scored by a classifier that never saw it."""
+    left_out = {path.resolve() for path in held_out}
     paths = labelled_set_paths({"labelled_sets": [str(TUNING_DIR)]})
-    kept = [path for path in paths if path.resolve() != held_out.resolve()]
+    kept = [path for path in paths if path.resolve() not in left_out]
     return CrisisClassifier.fit(*crisis_examples(training_data, kept))
 
 
@@ -204,11 +207,18 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         parses = _classifier_parses(args.model, args.classifier_cache, texts)
         training_data = load_data(str(PROJECT_ROOT / "data" / "nlu"))
+    # One classifier serves every set outside the tuning folder (the blind sets): none is in its
+    # training. Fitting it takes minutes.
+    untuned: Optional[CrisisClassifier] = None
     for path, (positives, negatives) in sets.items():
         hits = detector_hits(positives, negatives)
         print(show(f"{path} detector", positives, negatives, *hits))
         if args.model and args.classifier_cache:
-            classifier = second_opinion_without(path, training_data)
+            if path.resolve().parent == TUNING_DIR.resolve():
+                classifier = second_opinion_without([path], training_data)
+            else:
+                untuned = untuned or second_opinion_without([], training_data)
+                classifier = untuned
             parse = _with_safety_net(
                 parses,
                 classifier.probability,
