@@ -91,24 +91,24 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。！？…])\s*|\n+")
 
 def labelled_set_examples(path: Path) -> List[Example]:
     """A crisis set's sentences: positives as 1, hard negatives as 0."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return [(item["text"], 1) for item in data.get("positives") or []] + [
-        (item["text"], 0) for item in data.get("negatives") or []
-    ]
+    return labelled_set_rows(path)[0]
 
 
 def labelled_set_kinds(path: Path) -> List[str]:
     """The class of each sentence of :func:`labelled_set_examples`, in the same order: a
     crisis's category after ``CRISIS_CLASS_PREFIX``, a hard negative's kind."""
+    return labelled_set_rows(path)[1]
+
+
+def labelled_set_rows(path: Path) -> Tuple[List[Example], List[str]]:
+    """A crisis set's sentences and their classes, from one read of the file."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    crises = [
-        CRISIS_CLASS_PREFIX + _kind_name(item.get("category") or "crisis")
-        for item in data.get("positives") or []
-    ]
-    negatives = [
-        _kind_name(item.get("kind") or "other_topic") for item in data.get("negatives") or []
-    ]
-    return crises + negatives
+    positives, negatives = data.get("positives") or [], data.get("negatives") or []
+    examples = [(item["text"], 1) for item in positives] + [(item["text"], 0) for item in negatives]
+    kinds = [
+        CRISIS_CLASS_PREFIX + _kind_name(item.get("category") or "crisis") for item in positives
+    ] + [_kind_name(item.get("kind") or "other_topic") for item in negatives]
+    return examples, kinds
 
 
 def _kind_name(name: str) -> str:

@@ -30,8 +30,7 @@ from haven_nlu.crisis_classifier import (
     UNNEGATED_PROBABILITY_KEY,
     CrisisClassifier,
     Example,
-    labelled_set_examples,
-    labelled_set_kinds,
+    labelled_set_rows,
     sets_digest,
 )
 from haven_nlu.crisis_component import CRISIS_ONLY_INTENTS, URGENT_INTENTS
@@ -87,10 +86,10 @@ def crisis_examples(training_data: TrainingData, set_paths: Sequence[Path]) -> C
     weights = [1.0] * len(examples)
     kinds = [TRAINING_DATA_CRISIS if label else TRAINING_DATA_OTHER for _, label in examples]
     for path in set_paths:
-        labelled = labelled_set_examples(path)
+        labelled, labelled_kinds = labelled_set_rows(path)
         examples.extend(labelled)
         weights.extend([LABELLED_SET_WEIGHT] * len(labelled))
-        kinds.extend(labelled_set_kinds(path))
+        kinds.extend(labelled_kinds)
     return CrisisExamples(examples, weights, kinds)
 
 
