@@ -196,7 +196,10 @@ class CrisisClassifier:
                 # Stopping at MAX_ITERATIONS is the chosen budget, not a failure to report.
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 model.fit(inputs, kinds, sample_weight=balanced)
-            weights[f"{prefix}coef"] = model.coef_
+            # Single precision: 18 classes by 144,662 n-grams per regression are most of the
+            # model file and of its memory (37.8 -> 18.9 MB compressed); over the 31,157 sentences
+            # of the labelled sets no probability moved by more than 2e-8.
+            weights[f"{prefix}coef"] = model.coef_.astype(np.float32)
             weights[f"{prefix}intercept"] = model.intercept_
         weights["crisis_classes"] = np.array(
             [str(name).startswith(CRISIS_CLASS_PREFIX) for name in model.classes_]

@@ -81,6 +81,7 @@ the closing note of the safety-net issue.
 
 from __future__ import annotations
 
+import json
 import time
 from functools import cache
 from typing import Dict, Optional, Tuple
@@ -697,8 +698,6 @@ def test_the_decision_was_fitted_on_the_labelled_sets_as_they_are() -> None:
     """The fresh readings are aligned with each set by position: a set edited since they were
     recorded would teach the decision wrong readings (re-run scripts.fresh_readings and
     scripts.fit_crisis_decision)."""
-    import json
-
     from scripts.fresh_readings import set_digest
 
     tuning = PROJECT_ROOT / "haven_nlu" / "tuning"
@@ -710,6 +709,41 @@ def test_the_decision_was_fitted_on_the_labelled_sets_as_they_are() -> None:
         assert entry["set_sha256"] == set_digest(tuning / f"{name}.yml"), name
         assert len(entry["readings"]) == len(positives) + len(negatives), name
     assert CrisisDecision.load() is not None
+
+
+def test_the_left_out_classifier_readings_are_reused_only_while_their_inputs_are_unchanged(
+    tmp_path, monkeypatch
+) -> None:
+    """The decision's fit keeps the left-out crisis classifiers' readings (half an hour of
+    fitting) between runs; a kept reading of other sets, other data or other code would teach
+    the decision what no classifier of today says."""
+    from scripts import fit_crisis_decision as fitting
+
+    names = ["dev_h", "dev_zh_e"]
+    cache = tmp_path / "readings.json"
+    kept = {"dev_h": [[0.9, None, 0.9]], "dev_zh_e": [[0.1, 0.2, 0.1]]}
+    cache.write_text(json.dumps({"key": fitting._readings_key(names), "readings": kept}))
+
+    def no_fitting(names: object) -> None:
+        raise AssertionError("refitted although the kept readings are current")
+
+    monkeypatch.setattr(fitting, "_group_readings", no_fitting)
+    assert fitting.left_out_classifier_readings(names, cache) == kept
+
+    # Another choice of sets (or any change to their digest) is another key: refitted.
+    with pytest.raises(AssertionError, match="refitted"):
+        fitting.left_out_classifier_readings(["dev_h"], cache)
+    monkeypatch.setattr(fitting, "CLASSIFIER_GROUPS", fitting.CLASSIFIER_GROUPS + 1)
+    with pytest.raises(AssertionError, match="refitted"):
+        fitting.left_out_classifier_readings(names, cache)
+    # So is a change to the training data (as to the sets and the classifier's code).
+    data = tmp_path / "nlu"
+    data.mkdir()
+    (data / "topic.yml").write_text("nlu: []\n")
+    monkeypatch.setattr(fitting, "TRAINING_DATA", data)
+    before = fitting._readings_key(names)
+    (data / "topic.yml").write_text("nlu: [] # edited\n")
+    assert fitting._readings_key(names) != before
 
 
 def test_the_decision_falls_back_to_the_patterns_when_its_weights_are_unreadable(
