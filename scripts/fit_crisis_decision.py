@@ -136,19 +136,19 @@ def left_out_classifier_readings(
         [name for name, its_group in groups.items() if its_group == group]
         for group in sorted(set(groups.values()))
     ]
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    training_data = load_data(str(TRAINING_DATA))
     readings: ClassifierReadings = {}
     for names_together in together:
-        readings.update(_group_readings(names_together))
+        readings.update(_group_readings(names_together, training_data))
     if readings_cache:
         readings_cache.write_text(json.dumps({"key": key, "readings": readings}), encoding="utf-8")
     return readings
 
 
-def _group_readings(names: Sequence[str]) -> ClassifierReadings:
+def _group_readings(names: Sequence[str], training_data: Any) -> ClassifierReadings:
     """The sets ``names`` read by a crisis classifier fitted without them."""
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    training_data = load_data(str(TRAINING_DATA))
     paths = [score.TUNING_DIR / f"{name}.yml" for name in names]
     classifier = score.second_opinion_without(paths, training_data)
     readings: ClassifierReadings = {}

@@ -724,7 +724,7 @@ def test_the_left_out_classifier_readings_are_reused_only_while_their_inputs_are
     kept = {"dev_h": [[0.9, None, 0.9]], "dev_zh_e": [[0.1, 0.2, 0.1]]}
     cache.write_text(json.dumps({"key": fitting._readings_key(names), "readings": kept}))
 
-    def no_fitting(names: object) -> None:
+    def no_fitting(*names_and_data: object) -> None:
         raise AssertionError("refitted although the kept readings are current")
 
     monkeypatch.setattr(fitting, "_group_readings", no_fitting)
