@@ -36,22 +36,23 @@ a message the intent classifier cannot place answered as a crisis from a crisis 
 tuned on them and the decision refitted on 42 sets, at the end of the twenty-first session
 (0a3207f) with two more sets written blind in the crisis classifier's training and the decision
 refitted on 44 sets, at the end of the twenty-second session (6cb58bc) with two more such sets,
-the patterns tuned on them and the decision refitted on 46 sets, and now (twenty-third session)
-with the crisis classifier telling the kinds of crisis and of hard negative apart (a multinomial
-regression over them instead of one line between crisis and not) and the decision refitted on
-its readings:
+the patterns tuned on them and the decision refitted on 46 sets, at the end of the
+twenty-third session (f12a767) with the crisis classifier telling the kinds of crisis and of hard
+negative apart (a multinomial regression over them instead of one line between crisis and not)
+and the decision refitted on its readings, and now (twenty-fifth session) with two more sets
+written blind in the crisis classifier's training and the decision refitted on 48 sets:
 
-          dcfd50d   a1bfc1e   b8e6452   cb3bda1   308f0db   f4af3f8   0a3207f   6cb58bc   now
-en det.   .747/.059 .751/.055 .773/.051 .782/.051 .782/.047 .782/.047 .782/.047 .782/.047 .782/.047
-en pipe.  .983/.076 .983/.072 .983/.051 .987/.047 .991/.059 .991/.051 .991/.047 .991/.047 .991/.034
-zh det.   .709/.077 .749/.082 .762/.082 .762/.082 .762/.077 .762/.073 .762/.073 .762/.073 .762/.073
-zh pipe.  .969/.103 .974/.103 .974/.034 .974/.039 .978/.043 .974/.039 .969/.039 .974/.047 .982/.047
+          a1bfc1e   b8e6452   cb3bda1   308f0db   f4af3f8   0a3207f   6cb58bc   f12a767   now
+en det.   .751/.055 .773/.051 .782/.051 .782/.047 .782/.047 .782/.047 .782/.047 .782/.047 .782/.047
+en pipe.  .983/.072 .983/.051 .987/.047 .991/.059 .991/.051 .991/.047 .991/.047 .991/.034 .991/.034
+zh det.   .749/.082 .762/.082 .762/.082 .762/.077 .762/.073 .762/.073 .762/.073 .762/.073 .762/.073
+zh pipe.  .974/.103 .974/.034 .974/.039 .978/.043 .974/.039 .969/.039 .974/.047 .982/.047 .982/.043
 
-(recall / false alarms of the detector and the whole pipeline; 9dac323, 103fcc2, 6fb69d4, dc432c1,
-b920028 and 8cf0873 are in this file's history; the sixteenth session's work, measured at
-.987/.034 and .969/.039, was reverted before it shipped, see haven_nlu/tuning/README.md). Each
-batch of new
-tuning sets, scored once before any use, agreed with the blind figures (see that README): the four
+(recall / false alarms of the detector and the whole pipeline; dcfd50d, 9dac323, 103fcc2,
+6fb69d4, dc432c1, b920028 and 8cf0873 are in this file's history; the sixteenth session's
+work, measured at .987/.034 and .969/.039, was reverted before it shipped, see
+haven_nlu/tuning/README.md). Each batch of new tuning sets, scored once before any use, agreed
+with the blind figures (see that README): the four
 of the eleventh session gave 0.942 / 0.096 (English) and 0.944 / 0.078 (Chinese) for the pipeline
 of aa745b2, the four of the thirteenth 0.959 / 0.128 and 0.968 / 0.132 for the pipeline of dcfd50d,
 the four of the fourteenth 0.962 / 0.084 and 0.963 / 0.103 for the pipeline of a1bfc1e, the four of
@@ -61,7 +62,8 @@ cb3bda1), so they add training data more than measurement; the four of the eight
 again (0.976 / 0.075 and 0.977 / 0.070 for the pipeline of 308f0db), and the two of the twentieth,
 rich in hard negatives, harder still (0.964 / 0.094 and 0.977 / 0.077 for the pipeline of 14f8936),
 and the two of the twenty-second 0.970 / 0.067 and 0.927 / 0.025 for the pipeline of 0a3207f (six
-of the Chinese misses a night with nowhere to sleep, left to the shelter answer).
+of the Chinese misses a night with nowhere to sleep, left to the shelter answer), and the two of
+the twenty-fourth 0.975 / 0.027 and 0.978 / 0.035 for the pipeline of f12a767.
 
 (Retraining the intent classifier has moved the pipeline figures by up to 0.03 before; the
 detector and the crisis classifier are deterministic.) The previous blind sets had shown
@@ -634,7 +636,7 @@ def test_the_decision_weighs_a_crisis_phrase_above_its_absence() -> None:
     Above a probability of about 0.6 (0.9 before the crisis classifier told the kinds of hard
     negative apart) the fit weighs the classifier's log-odds less when a phrase matched, and the
     likelihood with a phrase falls a little below the one without; both are then far above the
-    threshold (0.55 at the least, threshold 0.23), so no answer changes."""
+    threshold (0.61 at the least, threshold 0.24), so no answer changes."""
     decision = CrisisDecision.load()
     intents = [*(names[0] for names in INTENT_GROUPS.values()), "ask_privacy"]
     for predicted in intents:

@@ -19,7 +19,9 @@ import argparse
 import asyncio
 import json
 import logging
+import multiprocessing
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
@@ -47,6 +49,8 @@ CRISIS_INTENTS = {"crisis_self_harm", "crisis_immediate_danger", "disclose_abuse
 CRISIS_ONLY_INTENTS = CRISIS_INTENTS - {"ask_sextortion"}
 
 TUNING_DIR = Path(__file__).resolve().parent
+# Processes parsing the labelled sets; the machines this runs on have two cores.
+PARSE_WORKERS = 2
 
 Parse = Callable[[str], Dict[str, Any]]
 Items = List[Dict[str, Any]]
@@ -128,27 +132,45 @@ def _agent_parse(model: Path) -> Parse:
     return lambda text: asyncio.run(agent.parse_message(text))
 
 
-def _classifier_parses(model: Path, cache: Path, texts: Sequence[str]) -> Dict[str, Any]:
+def _classifier_parses(
+    model: Path, cache: Path, texts: Sequence[str], workers: int = PARSE_WORKERS
+) -> Dict[str, Any]:
     """The trained pipeline's parses without the safety net, read once per model and kept in
-    ``cache``."""
-    from haven_nlu.crisis_component import CrisisSafetyNet
-
+    ``cache``. Rasa parses one message at a time, mostly on one core, so the texts are split
+    between ``workers`` processes, each with its own copy of the model."""
     key = f"{model.resolve()}:{model.stat().st_mtime_ns}"
     stored = json.loads(cache.read_text(encoding="utf-8")) if cache.exists() else {}
     parses: Dict[str, Any] = stored.get("parses", {}) if stored.get("model") == key else {}
     missing = [text for text in dict.fromkeys(texts) if text not in parses]
     if missing:
-        net_check = CrisisSafetyNet.check
-        CrisisSafetyNet.check = lambda self, message: None  # the classifier alone
-        try:
-            classify = _agent_parse(model)
-            for text in missing:
-                parsed = classify(text)
-                parses[text] = {key_: parsed.get(key_) for key_ in ("intent", "intent_ranking")}
-        finally:
-            CrisisSafetyNet.check = net_check
+        shares = [missing[start::workers] for start in range(min(workers, len(missing)))]
+        if len(shares) == 1:
+            parses.update(_parse_without_safety_net(model, shares[0]))
+        else:
+            # spawn: a forked child would inherit this process's TensorFlow state.
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(len(shares), mp_context=context) as pool:
+                for share in pool.map(_parse_without_safety_net, [model] * len(shares), shares):
+                    parses.update(share)
         cache.write_text(json.dumps({"model": key, "parses": parses}), encoding="utf-8")
     return parses
+
+
+def _parse_without_safety_net(model: Path, texts: Sequence[str]) -> Dict[str, Any]:
+    """The intent and ranking the trained pipeline gives each text with the safety net off."""
+    from haven_nlu.crisis_component import CrisisSafetyNet
+
+    net_check = CrisisSafetyNet.check
+    CrisisSafetyNet.check = lambda self, message: None  # the classifier alone
+    try:
+        classify = _agent_parse(model)
+        parsed = {text: classify(text) for text in texts}
+    finally:
+        CrisisSafetyNet.check = net_check
+    return {
+        text: {key: parse.get(key) for key in ("intent", "intent_ranking")}
+        for text, parse in parsed.items()
+    }
 
 
 def _with_safety_net(
