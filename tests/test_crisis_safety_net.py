@@ -633,10 +633,10 @@ def test_the_decision_weighs_a_crisis_phrase_above_its_absence() -> None:
     likely, for every answer of the intent classifier, both languages and every crisis
     probability: the decision can only be refitted into a safety net, never out of one.
 
-    Above a probability of about 0.6 (0.9 before the crisis classifier told the kinds of hard
+    Above a probability of about 0.7 (0.9 before the crisis classifier told the kinds of hard
     negative apart) the fit weighs the classifier's log-odds less when a phrase matched, and the
     likelihood with a phrase falls a little below the one without; both are then far above the
-    threshold (0.61 at the least, threshold 0.24), so no answer changes."""
+    threshold (0.73 at the least, threshold 0.28), so no answer changes."""
     decision = CrisisDecision.load()
     intents = [*(names[0] for names in INTENT_GROUPS.values()), "ask_privacy"]
     for predicted in intents:
@@ -679,8 +679,9 @@ def test_the_decision_never_falls_as_the_crisis_classifier_rises(
 
 def test_a_long_message_is_weighed_by_its_most_crisis_like_sentence_only_when_two_agree() -> None:
     """A crisis phrase the intent classifier also reads as a crisis is weighed with the sentence
-    it stands in; any other message with the whole text's probability (a sentence read alone
-    loses the film, the friend or the year that makes it harmless)."""
+    it stands in when that sentence reads as a crisis; any other message with the whole text's
+    probability (a sentence read alone loses the film, the friend or the year that makes it
+    harmless)."""
     from haven_nlu.crisis_component import weighed_probability
 
     assert weighed_probability(0.08, 0.8, "crisis_self_harm", "crisis_self_harm") == 0.8
@@ -689,6 +690,8 @@ def test_a_long_message_is_weighed_by_its_most_crisis_like_sentence_only_when_tw
     assert weighed_probability(0.08, 0.8, None, "crisis_self_harm") == 0.08
     assert weighed_probability(0.3, None, "crisis_self_harm", "crisis_self_harm") == 0.3
     assert weighed_probability(0.6, 0.2, "crisis_self_harm", "crisis_self_harm") == 0.6
+    # ... only when the sentence alone reads as a crisis.
+    assert weighed_probability(0.08, 0.6, "crisis_self_harm", "crisis_self_harm") == 0.08
     # A crisis phrase is weighed without the negation marks when that reads higher.
     assert weighed_probability(0.08, None, "crisis_self_harm", "ask_privacy", 0.7) == 0.7
     assert weighed_probability(0.08, 0.8, "crisis_self_harm", "crisis_self_harm", 0.7) == 0.8
