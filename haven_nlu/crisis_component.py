@@ -318,9 +318,9 @@ def weighed_probability(
     if finding_intent is None:
         return probability
     probability = max(probability, unnegated_probability or 0.0)
-    sentence_sees_crisis = (sentence_probability or 0.0) >= SENTENCE_SEES_CRISIS
-    if predicted in CRISIS_ONLY_INTENTS and sentence_probability and sentence_sees_crisis:
-        return max(probability, sentence_probability)
+    sentence = sentence_probability or 0.0
+    if predicted in CRISIS_ONLY_INTENTS and sentence >= SENTENCE_SEES_CRISIS:
+        return max(probability, sentence)
     return probability
 
 
