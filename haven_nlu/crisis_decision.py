@@ -123,28 +123,14 @@ def features(evidence: Evidence) -> List[float]:
 
 
 class CrisisDecision:
-    """A fitted logistic regression over :func:`features` and the thresholds chosen for it, one
-    per language: each is the highest that still catches the target share of that language's
-    labelled crises, so the language that needs a low threshold does not impose it on the other
-    (``scripts/fit_crisis_decision.py``)."""
+    """A fitted logistic regression over :func:`features` and the threshold chosen for it."""
 
-    def __init__(
-        self,
-        coefficients: Sequence[float],
-        intercept: float,
-        threshold: float,
-        chinese_threshold: Optional[float] = None,
-    ) -> None:
+    def __init__(self, coefficients: Sequence[float], intercept: float, threshold: float) -> None:
         if len(coefficients) != len(feature_names()):
             raise ValueError("the decision's weights do not match its features")
         self.coefficients = [float(value) for value in coefficients]
         self.intercept = float(intercept)
         self.threshold = float(threshold)
-        self.chinese_threshold = self.threshold if chinese_threshold is None else chinese_threshold
-
-    def threshold_for(self, chinese: bool) -> float:
-        """The likelihood from which a message in that language is answered as a crisis."""
-        return self.chinese_threshold if chinese else self.threshold
 
     def probability(self, evidence: Evidence) -> float:
         """How likely the message is a crisis now, all three readers considered."""
@@ -161,11 +147,6 @@ class CrisisDecision:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data["features"] != feature_names():
                 return None
-            return cls(
-                data["coefficients"],
-                data["intercept"],
-                data["threshold"],
-                data.get("threshold_chinese"),
-            )
+            return cls(data["coefficients"], data["intercept"], data["threshold"])
         except (OSError, ValueError, KeyError, TypeError):
             return None

@@ -6,9 +6,9 @@ For every labelled set with fresh readings (``haven_nlu/tuning/fresh_readings.js
 patterns' reading from before the set was tuned on, the crisis classifier refitted without the
 set (and the others of its group, ``CLASSIFIER_GROUPS``), and the trained intent classifier's
 answer (it never trains on the labelled sets). A logistic regression learns "crisis now or not"
-from them. Its threshold in each language is the highest at which, with each set left out of the
-regression in turn and the safety net's guards applied, at least ``TARGET_RECALL`` of that
-language's crises end in a crisis answer. The weights, the thresholds and the figures go to
+from them. Its threshold is the highest at which, with each set left out of the regression in
+turn and the safety net's guards applied, at least ``TARGET_RECALL`` of each language's crises
+end in a crisis answer. The weights, the threshold and the figures go to
 ``haven_nlu/crisis_decision.json``.
 """
 
@@ -60,9 +60,6 @@ REGULARISATION = 1.0
 # multinomial regressions take minutes to fit, and 46 fits took hours. With eight groups each
 # fit still learns from seven eighths of the sets.
 CLASSIFIER_GROUPS = 8
-LANGUAGES = ("en", "zh-TW")
-# A threshold per language, by the names of ``LANGUAGES``.
-Thresholds = Dict[str, float]
 
 
 class Row(NamedTuple):
@@ -209,7 +206,7 @@ def replayed_figures(
     inputs: np.ndarray,
     labels: np.ndarray,
     parses: Dict[str, Any],
-    thresholds: Thresholds,
+    threshold: float,
 ) -> Dict[str, List[float]]:
     """The safety net itself on every set, with the fresh readings, the crisis classifier and the
     decision both fitted without the set: what the figures in the README are."""
@@ -217,9 +214,7 @@ def replayed_figures(
     hits: Dict[str, Dict[int, List[bool]]] = {"en": {1: [], 0: []}, "zh-TW": {1: [], 0: []}}
     for name in sorted(set(names)):
         held_out = names == name
-        decision = CrisisDecision(
-            *fit(inputs[~held_out], labels[~held_out]), thresholds["en"], thresholds["zh-TW"]
-        )
+        decision = CrisisDecision(*fit(inputs[~held_out], labels[~held_out]), threshold)
         test_rows = [row for row, kept in zip(rows, held_out, strict=True) if kept]
         net = CrisisSafetyNet(detector=_RecordedReadings(test_rows), decision=decision)
         probabilities = {row.text: row.probability for row in test_rows}
@@ -277,36 +272,26 @@ def left_out_scores(rows: Sequence[Row], inputs: np.ndarray, labels: np.ndarray)
     return scores
 
 
-def figures(
-    rows: Sequence[Row], scores: np.ndarray, thresholds: Thresholds
-) -> Dict[str, List[float]]:
-    """(recall, false alarms) per language, each at its own threshold."""
+def figures(rows: Sequence[Row], scores: np.ndarray, threshold: float) -> Dict[str, List[float]]:
+    """(recall, false alarms) per language at ``threshold``."""
     result = {}
-    for language in LANGUAGES:
+    for language in ("en", "zh-TW"):
         chinese = language == "zh-TW"
         hits = {1: [], 0: []}
         for row, value in zip(rows, scores, strict=True):
             if row.evidence.chinese == chinese:
-                hits[row.label].append(caught(row, value >= thresholds[language]))
+                hits[row.label].append(caught(row, value >= threshold))
         result[language] = [round(float(np.mean(hits[1])), 4), round(float(np.mean(hits[0])), 4)]
     return result
 
 
-def choose_thresholds(rows: Sequence[Row], scores: np.ndarray) -> Thresholds:
-    """Per language, the highest threshold (in hundredths) that keeps ``TARGET_RECALL`` of its
-    crises. One threshold for both was the lower of the two: in the twenty-sixth session the
-    Chinese sets needed 0.29 where the English ones kept their recall up to 0.38, and at 0.29
-    English raised false alarms its recall did not need (0.0353 against 0.0275 at 0.38, each set
-    left out; haven_nlu/tuning/README.md)."""
-    chosen = {}
-    for language in LANGUAGES:
-        for hundredths in range(99, 0, -1):
-            threshold = hundredths / 100
-            recall = figures(rows, scores, dict.fromkeys(LANGUAGES, threshold))[language][0]
-            if recall >= TARGET_RECALL:
-                break
-        chosen[language] = threshold
-    return chosen
+def choose_threshold(rows: Sequence[Row], scores: np.ndarray) -> float:
+    """The highest threshold (in hundredths) that keeps ``TARGET_RECALL`` in both languages."""
+    for hundredths in range(99, 0, -1):
+        threshold = hundredths / 100
+        if all(recall >= TARGET_RECALL for recall, _ in figures(rows, scores, threshold).values()):
+            return threshold
+    return 0.01
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -321,11 +306,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     inputs = np.array([features(row.evidence) for row in rows])
     labels = np.array([row.label for row in rows])
     scores = left_out_scores(rows, inputs, labels)
-    thresholds = choose_thresholds(rows, scores)
+    threshold = choose_threshold(rows, scores)
     coefficients, intercept = fit(inputs, labels)
-    left_out = figures(rows, scores, thresholds)
-    replayed = replayed_figures(rows, inputs, labels, parses, thresholds)
-    print(f"thresholds {thresholds}; each set left out (recall, false alarms): {left_out}")
+    left_out = figures(rows, scores, threshold)
+    replayed = replayed_figures(rows, inputs, labels, parses, threshold)
+    print(f"threshold {threshold}; each set left out (recall, false alarms): {left_out}")
     print(f"the safety net replayed on them: {replayed}")
     WEIGHTS_PATH.write_text(
         json.dumps(
@@ -335,8 +320,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 "sets": sorted({row.set_name for row in rows}),
                 "examples": {"crises": int(labels.sum()), "negatives": int((1 - labels).sum())},
                 "target_recall": TARGET_RECALL,
-                "threshold": thresholds["en"],
-                "threshold_chinese": thresholds["zh-TW"],
+                "threshold": threshold,
                 "left_out_figures": left_out,
                 "replayed_figures": replayed,
                 "features": feature_names(),

@@ -39,17 +39,16 @@ refitted on 44 sets, at the end of the twenty-second session (6cb58bc) with two 
 the patterns tuned on them and the decision refitted on 46 sets, at the end of the
 twenty-third session (f12a767) with the crisis classifier telling the kinds of crisis and of hard
 negative apart (a multinomial regression over them instead of one line between crisis and not)
-and the decision refitted on its readings, at the end of the twenty-fifth session (9c081da)
-with two more sets written blind in the crisis classifier's training and the decision refitted
-on 48 sets, and now (twenty-sixth session) with a decision threshold per language:
+and the decision refitted on its readings, and now (twenty-fifth session) with two more sets
+written blind in the crisis classifier's training and the decision refitted on 48 sets:
 
-          a1bfc1e   b8e6452   308f0db   f4af3f8   0a3207f   6cb58bc   f12a767   9c081da   now
-en det.   .751/.055 .773/.051 .782/.047 .782/.047 .782/.047 .782/.047 .782/.047 .782/.047 .782/.047
-en pipe.  .983/.072 .983/.051 .991/.059 .991/.051 .991/.047 .991/.047 .991/.034 .991/.034 .991/.030
-zh det.   .749/.082 .762/.082 .762/.077 .762/.073 .762/.073 .762/.073 .762/.073 .762/.073 .762/.073
-zh pipe.  .974/.103 .974/.034 .978/.043 .974/.039 .969/.039 .974/.047 .982/.047 .982/.043 .982/.043
+          a1bfc1e   b8e6452   cb3bda1   308f0db   f4af3f8   0a3207f   6cb58bc   f12a767   now
+en det.   .751/.055 .773/.051 .782/.051 .782/.047 .782/.047 .782/.047 .782/.047 .782/.047 .782/.047
+en pipe.  .983/.072 .983/.051 .987/.047 .991/.059 .991/.051 .991/.047 .991/.047 .991/.034 .991/.034
+zh det.   .749/.082 .762/.082 .762/.082 .762/.077 .762/.073 .762/.073 .762/.073 .762/.073 .762/.073
+zh pipe.  .974/.103 .974/.034 .974/.039 .978/.043 .974/.039 .969/.039 .974/.047 .982/.047 .982/.043
 
-(recall / false alarms of the detector and the whole pipeline; dcfd50d, 9dac323, 103fcc2, cb3bda1,
+(recall / false alarms of the detector and the whole pipeline; dcfd50d, 9dac323, 103fcc2,
 6fb69d4, dc432c1, b920028 and 8cf0873 are in this file's history; the sixteenth session's
 work, measured at .987/.034 and .969/.039, was reverted before it shipped, see
 haven_nlu/tuning/README.md). Each batch of new tuning sets, scored once before any use, agreed
@@ -65,8 +64,8 @@ rich in hard negatives, harder still (0.964 / 0.094 and 0.977 / 0.077 for the pi
 and the two of the twenty-second 0.970 / 0.067 and 0.927 / 0.025 for the pipeline of 0a3207f (six
 of the Chinese misses a night with nowhere to sleep, left to the shelter answer), and the two of
 the twenty-fourth 0.975 / 0.027 and 0.978 / 0.035 for the pipeline of f12a767, and the two of
-the twenty-sixth (``haven_nlu/tuning/fresh/``) 0.980 / 0.016 and 0.984 / 0.024 for the pipeline
-of this session, both within the bar.
+the twenty-sixth (``haven_nlu/tuning/fresh/``, not yet used) 0.980 / 0.016 and 0.984 / 0.024 for
+the pipeline of 9c081da retrained.
 
 (Retraining the intent classifier has moved the pipeline figures by up to 0.03 before; the
 detector and the crisis classifier are deterministic.) The previous blind sets had shown
@@ -80,10 +79,8 @@ which learns from all the tuning sets at once, is what moves the pipeline; each 
 is first scored once as a further independent measurement (haven_nlu/tuning/README.md). It is
 still below the bar this project set (98 % recall, at most 3 % false alarms), so the bar is kept
 as a strict expected failure that reports the figures on every run, and the measured figures,
-less a margin for the run-to-run variation of training, are floors that must not get worse. The
-English pipeline met the bar in the twenty-sixth session, by one false alarm: its bar test reports
-without failing until it holds with a margin (``BAR_MET_AT_THE_EDGE``). See the closing note of
-the safety-net issue.
+less a margin for the run-to-run variation of training, are floors that must not get worse. See
+the closing note of the safety-net issue.
 """
 
 from __future__ import annotations
@@ -129,19 +126,9 @@ MAX_FALSE_ALARMS = 0.03
 # the thirteenth session caught 9 more blind crises (161 -> 170 of 227) and raised one more false
 # alarm (18 -> 19 of 233), the whole pipeline's false alarms unchanged (24).
 DETECTOR_FLOORS = {"en": (0.765, 0.055), "zh-TW": (0.755, 0.085)}
-# English false alarms tightened from 0.05 when the per-language threshold brought them to 7 of
-# 236 (twenty-sixth session); 0.04 allows 9, the run-to-run margin of earlier sessions.
-PIPELINE_FLOORS = {"en": (0.975, 0.04), "zh-TW": (0.965, 0.06)}
+PIPELINE_FLOORS = {"en": (0.975, 0.05), "zh-TW": (0.965, 0.06)}
 BAR_NOT_MET = pytest.mark.xfail(
     strict=True, reason="the 98 % recall / 3 % false-alarm bar is not met yet (see module doc)"
-)
-# The English pipeline met the bar in the twenty-sixth session with the least margin there is
-# (7 of 236 false alarms; 8 would miss it), and retraining the intent classifier moves the blind
-# false alarms by one or two: whether it passes is reported on every run (XPASS or XFAIL), and
-# the floor above is what fails. Made strict again, or the mark dropped, once it holds with a
-# margin.
-BAR_MET_AT_THE_EDGE = pytest.mark.xfail(
-    strict=False, reason="met at the edge (7/236 false alarms): see PIPELINE_FLOORS"
 )
 EACH_LANGUAGE = pytest.mark.parametrize("language", list(REGRESSION_SETS))
 
@@ -212,11 +199,7 @@ def test_the_pipeline_does_not_fall_below_its_measured_floor(parse, language: st
 
 
 @pytest.mark.parametrize(
-    "language",
-    [
-        pytest.param(language, marks=BAR_MET_AT_THE_EDGE if language == "en" else BAR_NOT_MET)
-        for language in REGRESSION_SETS
-    ],
+    "language", [pytest.param(language, marks=BAR_NOT_MET) for language in REGRESSION_SETS]
 )
 def test_the_pipeline_meets_the_safety_bar(parse, language: str) -> None:
     recall, false_alarms = pipeline_rates(parse, language)
@@ -613,7 +596,7 @@ def test_an_escalation_records_that_the_crisis_classifier_decided() -> None:
         "pattern": "second_opinion",
         "overrode": "ask_privacy",
     }
-    assert record["decision"] >= CrisisDecision.load().threshold_for(chinese=False)
+    assert record["decision"] >= CrisisDecision.load().threshold
     assert message.get(INTENT_RANKING_KEY)[0]["name"] == "crisis_immediate_danger"
 
 
@@ -624,7 +607,7 @@ def test_a_crisis_phrase_set_aside_records_the_finding_and_who_overruled_it() ->
     assert record["overrode"] is None
     overruled_by, likelihood = record["overruled"].split(":")
     assert overruled_by == "decision"
-    assert float(likelihood) < CrisisDecision.load().threshold_for(chinese=False)
+    assert float(likelihood) < CrisisDecision.load().threshold
 
 
 @pytest.mark.parametrize("predicted", ["feeling_distressed", "nlu_fallback", "crisis_self_harm"])
@@ -655,7 +638,7 @@ def test_the_decision_weighs_a_crisis_phrase_above_its_absence() -> None:
     Above a probability of about 0.7 (0.9 before the crisis classifier told the kinds of hard
     negative apart) the fit weighs the classifier's log-odds less when a phrase matched, and the
     likelihood with a phrase falls a little below the one without; both are then far above the
-    thresholds (0.76 at the least, thresholds 0.38 English, 0.29 Chinese), so no answer changes."""
+    threshold (0.73 at the least, threshold 0.28), so no answer changes."""
     decision = CrisisDecision.load()
     intents = [*(names[0] for names in INTENT_GROUPS.values()), "ask_privacy"]
     for predicted in intents:
@@ -665,9 +648,8 @@ def test_the_decision_weighs_a_crisis_phrase_above_its_absence() -> None:
                 plain = decision.probability(Evidence(*case, None, None))
                 for finding in FINDINGS:
                     found = decision.probability(Evidence(*case, finding, None))
-                    threshold = decision.threshold_for(chinese)
-                    if plain >= threshold:
-                        assert found >= threshold, (case, finding)
+                    if plain >= decision.threshold:
+                        assert found >= decision.threshold, (case, finding)
                     if probability <= 0.5:
                         assert found > plain, (case, finding)
                 for reading in ("self_harm:negated", "combo14.0:someone_else", "zh3:past"):
@@ -769,45 +751,6 @@ def test_the_left_out_classifier_readings_are_reused_only_while_their_inputs_are
     before = fitting._readings_key(names)
     (data / "topic.yml").write_text("nlu: [] # edited\n")
     assert fitting._readings_key(names) != before
-
-
-def test_each_language_is_answered_at_its_own_threshold(tmp_path) -> None:
-    """The fit chooses a threshold per language (each the highest keeping the target recall of
-    that language's crises): a likelihood between the two is a crisis in the language with the
-    lower threshold only, and a file with one threshold serves both."""
-    from rasa.shared.nlu.constants import INTENT, TEXT
-    from rasa.shared.nlu.training_data.message import Message
-
-    from haven_nlu.crisis_classifier import PROBABILITY_KEY
-    from haven_nlu.crisis_component import CrisisSafetyNet
-    from haven_nlu.crisis_decision import feature_names
-
-    # No weights: every message has a likelihood of exactly 0.5.
-    decision = CrisisDecision([0.0] * len(feature_names()), 0.0, 0.6, chinese_threshold=0.4)
-    answers = {}
-    for text in ("i feel like nobody would notice", "覺得沒有人會發現"):
-        message = Message(data={TEXT: text, PROBABILITY_KEY: 0.9})
-        message.set(INTENT, {"name": "crisis_self_harm", "confidence": 0.9})
-        CrisisSafetyNet(decision=decision).check(message)
-        answers[text] = message.get(INTENT)["name"]
-    assert answers == {
-        "i feel like nobody would notice": "nlu_fallback",  # 0.5 < 0.6: taken back
-        "覺得沒有人會發現": "crisis_self_harm",  # 0.5 >= 0.4: kept
-    }
-
-    weights = {"features": feature_names(), "coefficients": [0.0] * len(feature_names())}
-    one = tmp_path / "one.json"
-    one.write_text(json.dumps({**weights, "intercept": 0.0, "threshold": 0.3}))
-    assert (
-        CrisisDecision.load(one).threshold_for(True),
-        CrisisDecision.load(one).threshold_for(False),
-    ) == (0.3, 0.3)
-    two = tmp_path / "two.json"
-    two.write_text(
-        json.dumps({**weights, "intercept": 0.0, "threshold": 0.3, "threshold_chinese": 0.2})
-    )
-    assert CrisisDecision.load(two).threshold_for(chinese=True) == 0.2
-    assert CrisisDecision.load(two).threshold_for(chinese=False) == 0.3
 
 
 def test_the_decision_falls_back_to_the_patterns_when_its_weights_are_unreadable(
