@@ -157,7 +157,7 @@ class CrisisSafetyNet(MessageRule):
             no_crisis_reason=assessment.no_crisis_reason,
         )
         likelihood = round(self._decision.probability(evidence), 3)
-        if likelihood >= self._decision.threshold:
+        if likelihood >= self._decision.threshold_for(evidence):
             self._answer_crisis(message, predicted, assessment.finding, probability, likelihood)
         else:
             self._answer_no_crisis(message, predicted, assessment, likelihood)

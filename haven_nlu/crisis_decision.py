@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Mapping, Optional, Sequence
+
+from haven_nlu.language import CHINESE, ENGLISH, LANGUAGES
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "crisis_decision.json"
 
@@ -122,15 +124,52 @@ def features(evidence: Evidence) -> List[float]:
     ]
 
 
-class CrisisDecision:
-    """A fitted logistic regression over :func:`features` and the threshold chosen for it."""
+@dataclass(frozen=True)
+class Thresholds:
+    """The likelihoods from which the decision answers a crisis.
 
-    def __init__(self, coefficients: Sequence[float], intercept: float, threshold: float) -> None:
+    Where a crisis phrase matched, one threshold serves both languages: the highest at which
+    each keeps the target share of its labelled crises. Where none matched, a language may have
+    a higher one of its own (``without_phrase``, by language code), chosen the same way with the
+    phrase threshold fixed: the language that needs a low threshold does not impose it on the
+    other's messages without a crisis phrase, and the point from which a phrase wins stays where
+    it is (``scripts/fit_crisis_decision.py``, ``haven_nlu/tuning/README.md``)."""
+
+    with_phrase: float
+    without_phrase: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A threshold above 1 (or NaN, which json reads) would silently answer no message of a
+        # language as a crisis; one below the phrase threshold was never chosen by the fit.
+        if not 0 < self.with_phrase <= 1:
+            raise ValueError("the phrase threshold is not a likelihood")
+        for language, value in self.without_phrase.items():
+            if language not in LANGUAGES or not self.with_phrase <= value <= 1:
+                raise ValueError("a threshold without a phrase is out of range")
+
+    def for_evidence(self, evidence: Evidence) -> float:
+        """The threshold this message is answered at."""
+        if evidence.finding_intent is not None:
+            return self.with_phrase
+        language = CHINESE if evidence.chinese else ENGLISH
+        return self.without_phrase.get(language, self.with_phrase)
+
+
+class CrisisDecision:
+    """A fitted logistic regression over :func:`features` and the thresholds chosen for it."""
+
+    def __init__(
+        self, coefficients: Sequence[float], intercept: float, thresholds: Thresholds
+    ) -> None:
         if len(coefficients) != len(feature_names()):
             raise ValueError("the decision's weights do not match its features")
         self.coefficients = [float(value) for value in coefficients]
         self.intercept = float(intercept)
-        self.threshold = float(threshold)
+        self.thresholds = thresholds
+
+    def threshold_for(self, evidence: Evidence) -> float:
+        """The likelihood from which this message is answered as a crisis."""
+        return self.thresholds.for_evidence(evidence)
 
     def probability(self, evidence: Evidence) -> float:
         """How likely the message is a crisis now, all three readers considered."""
@@ -147,6 +186,11 @@ class CrisisDecision:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data["features"] != feature_names():
                 return None
-            return cls(data["coefficients"], data["intercept"], data["threshold"])
-        except (OSError, ValueError, KeyError, TypeError):
+            without_phrase = {
+                language: float(value)
+                for language, value in data.get("threshold_without_phrase", {}).items()
+            }
+            thresholds = Thresholds(float(data["threshold"]), without_phrase)
+            return cls(data["coefficients"], data["intercept"], thresholds)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None

@@ -39,16 +39,18 @@ refitted on 44 sets, at the end of the twenty-second session (6cb58bc) with two 
 the patterns tuned on them and the decision refitted on 46 sets, at the end of the
 twenty-third session (f12a767) with the crisis classifier telling the kinds of crisis and of hard
 negative apart (a multinomial regression over them instead of one line between crisis and not)
-and the decision refitted on its readings, and now (twenty-fifth session) with two more sets
-written blind in the crisis classifier's training and the decision refitted on 48 sets:
+and the decision refitted on its readings, at the end of the twenty-fifth session (9c081da)
+with two more sets written blind in the crisis classifier's training and the decision refitted
+on 48 sets, and now (twenty-seventh session) with a higher English threshold where no crisis
+phrase matched:
 
-          a1bfc1e   b8e6452   cb3bda1   308f0db   f4af3f8   0a3207f   6cb58bc   f12a767   now
-en det.   .751/.055 .773/.051 .782/.051 .782/.047 .782/.047 .782/.047 .782/.047 .782/.047 .782/.047
-en pipe.  .983/.072 .983/.051 .987/.047 .991/.059 .991/.051 .991/.047 .991/.047 .991/.034 .991/.034
-zh det.   .749/.082 .762/.082 .762/.082 .762/.077 .762/.073 .762/.073 .762/.073 .762/.073 .762/.073
-zh pipe.  .974/.103 .974/.034 .974/.039 .978/.043 .974/.039 .969/.039 .974/.047 .982/.047 .982/.043
+          a1bfc1e   b8e6452   308f0db   f4af3f8   0a3207f   6cb58bc   f12a767   9c081da   now
+en det.   .751/.055 .773/.051 .782/.047 .782/.047 .782/.047 .782/.047 .782/.047 .782/.047 .782/.047
+en pipe.  .983/.072 .983/.051 .991/.059 .991/.051 .991/.047 .991/.047 .991/.034 .991/.034 .991/.030
+zh det.   .749/.082 .762/.082 .762/.077 .762/.073 .762/.073 .762/.073 .762/.073 .762/.073 .762/.073
+zh pipe.  .974/.103 .974/.034 .978/.043 .974/.039 .969/.039 .974/.047 .982/.047 .982/.043 .982/.043
 
-(recall / false alarms of the detector and the whole pipeline; dcfd50d, 9dac323, 103fcc2,
+(recall / false alarms of the detector and the whole pipeline; dcfd50d, 9dac323, 103fcc2, cb3bda1,
 6fb69d4, dc432c1, b920028 and 8cf0873 are in this file's history; the sixteenth session's
 work, measured at .987/.034 and .969/.039, was reverted before it shipped, see
 haven_nlu/tuning/README.md). Each batch of new tuning sets, scored once before any use, agreed
@@ -65,7 +67,10 @@ and the two of the twenty-second 0.970 / 0.067 and 0.927 / 0.025 for the pipelin
 of the Chinese misses a night with nowhere to sleep, left to the shelter answer), and the two of
 the twenty-fourth 0.975 / 0.027 and 0.978 / 0.035 for the pipeline of f12a767, and the two of
 the twenty-sixth (``haven_nlu/tuning/fresh/``, not yet used) 0.980 / 0.016 and 0.984 / 0.024 for
-the pipeline of 9c081da retrained.
+the pipeline of 9c081da retrained (0.984 / 0.016 and 0.984 / 0.024 retrained again in the
+twenty-seventh session; with its English threshold without a phrase, 0.980 / 0.016: one crisis
+fewer, no false alarm fewer), and the two of the twenty-seventh (also in ``fresh/``) 0.988 / 0.020
+and 0.983 / 0.016 for the pipeline of this session.
 
 (Retraining the intent classifier has moved the pipeline figures by up to 0.03 before; the
 detector and the crisis classifier are deterministic.) The previous blind sets had shown
@@ -79,8 +84,10 @@ which learns from all the tuning sets at once, is what moves the pipeline; each 
 is first scored once as a further independent measurement (haven_nlu/tuning/README.md). It is
 still below the bar this project set (98 % recall, at most 3 % false alarms), so the bar is kept
 as a strict expected failure that reports the figures on every run, and the measured figures,
-less a margin for the run-to-run variation of training, are floors that must not get worse. See
-the closing note of the safety-net issue.
+less a margin for the run-to-run variation of training, are floors that must not get worse. The
+English pipeline met the bar in the twenty-seventh session, by one false alarm: its bar test
+reports without failing until it holds with a margin (``BAR_MET_AT_THE_EDGE``). See the closing
+note of the safety-net issue.
 """
 
 from __future__ import annotations
@@ -95,7 +102,14 @@ import pytest
 from haven_nlu.crisis import CrisisFinding, default_detector
 from haven_nlu.crisis_component import FRIEND_INTENT as FRIEND
 from haven_nlu.crisis_component import PARSE_KEY
-from haven_nlu.crisis_decision import FINDINGS, INTENT_GROUPS, CrisisDecision, Evidence
+from haven_nlu.crisis_decision import (
+    FINDINGS,
+    INTENT_GROUPS,
+    WEIGHTS_PATH,
+    CrisisDecision,
+    Evidence,
+    Thresholds,
+)
 from haven_nlu.tuning.score import (
     CRISIS_INTENTS,
     CRISIS_ONLY_INTENTS,
@@ -126,9 +140,20 @@ MAX_FALSE_ALARMS = 0.03
 # the thirteenth session caught 9 more blind crises (161 -> 170 of 227) and raised one more false
 # alarm (18 -> 19 of 233), the whole pipeline's false alarms unchanged (24).
 DETECTOR_FLOORS = {"en": (0.765, 0.055), "zh-TW": (0.755, 0.085)}
-PIPELINE_FLOORS = {"en": (0.975, 0.05), "zh-TW": (0.965, 0.06)}
+# English false alarms tightened from 0.05 when its own threshold without a crisis phrase
+# brought them to 7 of 236 (twenty-seventh session); 0.04 allows 9, the run-to-run margin of
+# earlier sessions.
+PIPELINE_FLOORS = {"en": (0.975, 0.04), "zh-TW": (0.965, 0.06)}
 BAR_NOT_MET = pytest.mark.xfail(
     strict=True, reason="the 98 % recall / 3 % false-alarm bar is not met yet (see module doc)"
+)
+# The English pipeline met the bar in the twenty-seventh session with the least margin there is
+# (7 of 236 false alarms; 8 would miss it), and retraining the intent classifier moves the blind
+# false alarms by one or two: whether it passes is reported on every run (XPASS or XFAIL), and
+# the floor above is what fails. Made strict again, or the mark dropped, once it holds with a
+# margin.
+BAR_MET_AT_THE_EDGE = pytest.mark.xfail(
+    strict=False, reason="met at the edge (7/236 false alarms): see PIPELINE_FLOORS"
 )
 EACH_LANGUAGE = pytest.mark.parametrize("language", list(REGRESSION_SETS))
 
@@ -199,7 +224,11 @@ def test_the_pipeline_does_not_fall_below_its_measured_floor(parse, language: st
 
 
 @pytest.mark.parametrize(
-    "language", [pytest.param(language, marks=BAR_NOT_MET) for language in REGRESSION_SETS]
+    "language",
+    [
+        pytest.param(language, marks=BAR_MET_AT_THE_EDGE if language == "en" else BAR_NOT_MET)
+        for language in REGRESSION_SETS
+    ],
 )
 def test_the_pipeline_meets_the_safety_bar(parse, language: str) -> None:
     recall, false_alarms = pipeline_rates(parse, language)
@@ -596,7 +625,8 @@ def test_an_escalation_records_that_the_crisis_classifier_decided() -> None:
         "pattern": "second_opinion",
         "overrode": "ask_privacy",
     }
-    assert record["decision"] >= CrisisDecision.load().threshold
+    no_phrase = Evidence(0.9, False, "ask_privacy", None, None)
+    assert record["decision"] >= CrisisDecision.load().threshold_for(no_phrase)
     assert message.get(INTENT_RANKING_KEY)[0]["name"] == "crisis_immediate_danger"
 
 
@@ -607,7 +637,7 @@ def test_a_crisis_phrase_set_aside_records_the_finding_and_who_overruled_it() ->
     assert record["overrode"] is None
     overruled_by, likelihood = record["overruled"].split(":")
     assert overruled_by == "decision"
-    assert float(likelihood) < CrisisDecision.load().threshold
+    assert float(likelihood) < CrisisDecision.load().thresholds.with_phrase
 
 
 @pytest.mark.parametrize("predicted", ["feeling_distressed", "nlu_fallback", "crisis_self_harm"])
@@ -638,18 +668,21 @@ def test_the_decision_weighs_a_crisis_phrase_above_its_absence() -> None:
     Above a probability of about 0.7 (0.9 before the crisis classifier told the kinds of hard
     negative apart) the fit weighs the classifier's log-odds less when a phrase matched, and the
     likelihood with a phrase falls a little below the one without; both are then far above the
-    threshold (0.73 at the least, threshold 0.28), so no answer changes."""
+    thresholds (0.77 at the least, thresholds 0.29 with a phrase and 0.40 or 0.29 without), so no
+    answer changes."""
     decision = CrisisDecision.load()
     intents = [*(names[0] for names in INTENT_GROUPS.values()), "ask_privacy"]
     for predicted in intents:
         for chinese in (False, True):
             for probability in (hundredths / 100 for hundredths in range(1, 100)):
                 case = (probability, chinese, predicted)
-                plain = decision.probability(Evidence(*case, None, None))
+                without = Evidence(*case, None, None)
+                plain = decision.probability(without)
                 for finding in FINDINGS:
-                    found = decision.probability(Evidence(*case, finding, None))
-                    if plain >= decision.threshold:
-                        assert found >= decision.threshold, (case, finding)
+                    with_phrase = Evidence(*case, finding, None)
+                    found = decision.probability(with_phrase)
+                    if plain >= decision.threshold_for(without):
+                        assert found >= decision.threshold_for(with_phrase), (case, finding)
                     if probability <= 0.5:
                         assert found > plain, (case, finding)
                 for reading in ("self_harm:negated", "combo14.0:someone_else", "zh3:past"):
@@ -753,12 +786,88 @@ def test_the_left_out_classifier_readings_are_reused_only_while_their_inputs_are
     assert fitting._readings_key(names) != before
 
 
+def test_a_message_without_a_crisis_phrase_is_answered_at_its_languages_own_threshold() -> None:
+    """Where no crisis phrase matched, each language has the threshold its own labelled crises
+    allow; with a phrase, both share the lower one, so a phrase wins from the same point in
+    either language. Weights of zero give every message a likelihood of exactly 0.5."""
+    from rasa.shared.nlu.constants import INTENT, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from haven_nlu.crisis_classifier import PROBABILITY_KEY
+    from haven_nlu.crisis_component import CrisisSafetyNet
+    from haven_nlu.crisis_decision import feature_names
+
+    thresholds = Thresholds(0.4, {"en": 0.6, "zh-TW": 0.4})
+    net = CrisisSafetyNet(decision=CrisisDecision([0.0] * len(feature_names()), 0.0, thresholds))
+    texts = ("i dont know what to do anymore", "覺得沒有人會發現", "i want to kill myself")
+    found = [default_detector().assess(text).finding is not None for text in texts]
+    assert found == [False, False, True]
+    answers = {}
+    for text in texts:
+        message = Message(data={TEXT: text, PROBABILITY_KEY: 0.9})
+        message.set(INTENT, {"name": "crisis_self_harm", "confidence": 0.9})
+        net.check(message)
+        answers[text] = message.get(INTENT)["name"]
+    assert answers == {
+        "i dont know what to do anymore": "nlu_fallback",  # English, no phrase: 0.5 < 0.6
+        "覺得沒有人會發現": "crisis_self_harm",  # Chinese, no phrase: 0.5 >= 0.4
+        "i want to kill myself": "crisis_self_harm",  # English with a phrase: 0.5 >= 0.4
+    }
+
+
+def test_the_fit_raises_a_languages_threshold_only_where_no_crisis_phrase_matched() -> None:
+    """With a phrase, the highest threshold at which both languages keep the target recall; then
+    each language's highest without a phrase that keeps its own, the phrase threshold fixed."""
+    import numpy as np
+
+    from scripts import fit_crisis_decision as fitting
+
+    def row(label: int, chinese: bool, finding: Optional[str]) -> fitting.Row:
+        evidence = Evidence(0.5, chinese, "crisis_self_harm", finding, None)
+        return fitting.Row("set", label, evidence, "text", 0.5, None, 0.5)
+
+    # Scores in hundredths. English crises without a phrase score high, so English keeps its
+    # recall without a phrase up to 0.70; a Chinese crisis without one scores 0.30, so Chinese
+    # cannot go above 0.30; the phrase crises of both need 0.30 or less.
+    cases = [
+        *((row(1, False, None), 0.80) for _ in range(99)),
+        (row(1, False, None), 0.70),
+        *((row(1, False, "crisis_self_harm"), 0.30) for _ in range(100)),
+        *((row(1, True, None), 0.30) for _ in range(100)),
+        *((row(1, True, "crisis_self_harm"), 0.90) for _ in range(100)),
+        (row(0, False, None), 0.50),
+        (row(0, True, None), 0.20),
+    ]
+    rows = [case[0] for case in cases]
+    scores = np.array([case[1] for case in cases])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fitting, "TARGET_RECALL", 1.0)
+        chosen = fitting.choose_thresholds(rows, scores)
+        assert chosen == fitting.Thresholds(0.30, {"en": 0.70, "zh-TW": 0.30})
+        figures = fitting.figures(rows, scores, chosen)
+    # The English hard negative at 0.50 is no longer an alarm; at one threshold it would be.
+    assert figures == {"en": [1.0, 0.0], "zh-TW": [1.0, 0.0]}
+    assert fitting.figures(rows, scores, fitting.Thresholds(0.30))["en"] == [1.0, 1.0]
+
+
 def test_the_decision_falls_back_to_the_patterns_when_its_weights_are_unreadable(
     tmp_path,
 ) -> None:
     damaged = tmp_path / "weights.json"
     damaged.write_text('{"features": ["logit"], "coefficients": [1.0]}', encoding="utf-8")
     assert CrisisDecision.load(damaged) is None
+    shipped = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8"))
+    for without_phrase in ([0.5], {"en": float("nan")}, {"en": 1.5}, {"en": 0.0}, {"fr": 0.5}):
+        damaged.write_text(
+            json.dumps({**shipped, "threshold": 0.3, "threshold_without_phrase": without_phrase}),
+            encoding="utf-8",
+        )
+        assert CrisisDecision.load(damaged) is None, without_phrase
+    damaged.write_text(
+        json.dumps({**shipped, "threshold": 0.3, "threshold_without_phrase": {"en": 0.4}}),
+        encoding="utf-8",
+    )
+    assert CrisisDecision.load(damaged).thresholds == Thresholds(0.3, {"en": 0.4})
     assert CrisisDecision.load(tmp_path / "missing.json") is None
 
 
