@@ -815,7 +815,9 @@ def test_a_message_without_a_crisis_phrase_is_answered_at_its_languages_own_thre
     }
 
 
-def test_the_fit_raises_a_languages_threshold_only_where_no_crisis_phrase_matched() -> None:
+def test_the_fit_raises_a_languages_threshold_only_where_no_crisis_phrase_matched(
+    monkeypatch,
+) -> None:
     """With a phrase, the highest threshold at which both languages keep the target recall; then
     each language's highest without a phrase that keeps its own, the phrase threshold fixed."""
     import numpy as np
@@ -840,13 +842,11 @@ def test_the_fit_raises_a_languages_threshold_only_where_no_crisis_phrase_matche
     ]
     rows = [case[0] for case in cases]
     scores = np.array([case[1] for case in cases])
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(fitting, "TARGET_RECALL", 1.0)
-        chosen = fitting.choose_thresholds(rows, scores)
-        assert chosen == fitting.Thresholds(0.30, {"en": 0.70, "zh-TW": 0.30})
-        figures = fitting.figures(rows, scores, chosen)
+    monkeypatch.setattr(fitting, "TARGET_RECALL", 1.0)
+    chosen = fitting.choose_thresholds(rows, scores)
+    assert chosen == fitting.Thresholds(0.30, {"en": 0.70, "zh-TW": 0.30})
     # The English hard negative at 0.50 is no longer an alarm; at one threshold it would be.
-    assert figures == {"en": [1.0, 0.0], "zh-TW": [1.0, 0.0]}
+    assert fitting.figures(rows, scores, chosen) == {"en": [1.0, 0.0], "zh-TW": [1.0, 0.0]}
     assert fitting.figures(rows, scores, fitting.Thresholds(0.30))["en"] == [1.0, 1.0]
 
 
@@ -857,17 +857,15 @@ def test_the_decision_falls_back_to_the_patterns_when_its_weights_are_unreadable
     damaged.write_text('{"features": ["logit"], "coefficients": [1.0]}', encoding="utf-8")
     assert CrisisDecision.load(damaged) is None
     shipped = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8"))
+
+    def loaded_with(without_phrase: object) -> Optional[CrisisDecision]:
+        weights = {**shipped, "threshold": 0.3, "threshold_without_phrase": without_phrase}
+        damaged.write_text(json.dumps(weights), encoding="utf-8")
+        return CrisisDecision.load(damaged)
+
     for without_phrase in ([0.5], {"en": float("nan")}, {"en": 1.5}, {"en": 0.0}, {"fr": 0.5}):
-        damaged.write_text(
-            json.dumps({**shipped, "threshold": 0.3, "threshold_without_phrase": without_phrase}),
-            encoding="utf-8",
-        )
-        assert CrisisDecision.load(damaged) is None, without_phrase
-    damaged.write_text(
-        json.dumps({**shipped, "threshold": 0.3, "threshold_without_phrase": {"en": 0.4}}),
-        encoding="utf-8",
-    )
-    assert CrisisDecision.load(damaged).thresholds == Thresholds(0.3, {"en": 0.4})
+        assert loaded_with(without_phrase) is None, without_phrase
+    assert loaded_with({"en": 0.4}).thresholds == Thresholds(0.3, {"en": 0.4})
     assert CrisisDecision.load(tmp_path / "missing.json") is None
 
 
